@@ -1,0 +1,16 @@
+# r1_add_test(NAME SOURCES a.cpp b.cpp LIBS r1_model [LABELS slow])
+# One GoogleTest executable; each TEST becomes a ctest test. Tests run from the
+# source tree root so they can read fixtures by relative path.
+function(r1_add_test name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS;LABELS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gtest_main)
+  target_compile_definitions(${name} PRIVATE R1_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
+                                             R1_BINARY_DIR="${CMAKE_BINARY_DIR}")
+  set(labels unit)
+  if(ARG_LABELS)
+    set(labels ${ARG_LABELS})
+  endif()
+  gtest_discover_tests(${name} WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
+                       PROPERTIES LABELS "${labels}" DISCOVERY_TIMEOUT 60)
+endfunction()

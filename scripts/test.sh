@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs the test suite: installs what is missing, builds, runs ctest.
+# Usage: scripts/test.sh [--sanitize] [--all] [ctest args...]
+#   --sanitize  build and test an ASan+UBSan configuration (build-asan/)
+#   --all       include the slow end-to-end tests (label "slow")
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build_dir=build
+cmake_args=()
+ctest_args=(-LE slow)
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --sanitize) build_dir=build-asan; cmake_args=(-DR1_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DR1_BUILD_BENCH=OFF) ;;
+    --all) ctest_args=() ;;
+    -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
+    *) break ;;
+  esac
+  shift
+done
+
+scripts/setup.sh --build-dir "$build_dir" >/dev/null
+if [ ${#cmake_args[@]} -gt 0 ]; then
+  cmake -S . -B "$build_dir" "${cmake_args[@]}" >/dev/null
+  cmake --build "$build_dir" -j2
+fi
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+ctest --test-dir "$build_dir" -j2 --output-on-failure "${ctest_args[@]}" "$@"

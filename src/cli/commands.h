@@ -1,0 +1,11 @@
+// Each `r1` subcommand lives in its own cmd_<name>.cpp and registers itself on
+// the application through one function declared here.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace r1::cli {
+
+void add_version(CLI::App& app);
+
+}  // namespace r1::cli

@@ -1,0 +1,16 @@
+// The one place BLAS is called from. Row-major single-precision GEMM:
+// C (M,N) = alpha · op(A) · op(B) + beta · C, op(X) = X or Xᵀ.
+#pragma once
+
+#include <cblas.h>
+
+namespace r1 {
+
+inline void sgemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A,
+                  int lda, const float* B, int ldb, float beta, float* C, int ldc) {
+  if (M == 0 || N == 0) return;
+  cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
+              trans_b ? CblasTrans : CblasNoTrans, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
+}  // namespace r1
