@@ -1,6 +1,8 @@
 # r1_add_test(NAME SOURCES a.cpp b.cpp LIBS r1_model [LABELS slow])
 # One GoogleTest executable; each TEST becomes a ctest test. Tests run from the
-# source tree root so they can read fixtures by relative path.
+# source tree root so they can read fixtures by relative path. OpenMP threads
+# wait passively: ctest runs tests in parallel, and spinning threads of one
+# test would starve the others.
 function(r1_add_test name)
   cmake_parse_arguments(ARG "" "" "SOURCES;LIBS;LABELS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
@@ -12,5 +14,6 @@ function(r1_add_test name)
     set(labels ${ARG_LABELS})
   endif()
   gtest_discover_tests(${name} WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
-                       PROPERTIES LABELS "${labels}" DISCOVERY_TIMEOUT 60)
+                       PROPERTIES LABELS "${labels}" ENVIRONMENT "OMP_WAIT_POLICY=PASSIVE"
+                       DISCOVERY_TIMEOUT 60)
 endfunction()

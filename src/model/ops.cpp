@@ -1,0 +1,345 @@
+#include "model/ops.h"
+
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "core/gemm.h"
+
+namespace r1::ops {
+
+namespace {
+
+// Column blocks for parameter-gradient reductions: each thread owns a block of
+// columns and sums the rows in order, so the result is the same for any
+// thread count.
+constexpr int64_t kColumnBlock = 64;
+
+}  // namespace
+
+template <typename Real>
+void embedding_forward(Real* out, const int32_t* ids, const Real* embed, int64_t N, int64_t C) {
+#pragma omp parallel for schedule(static)
+  for (int64_t n = 0; n < N; ++n)
+    std::memcpy(out + n * C, embed + int64_t(ids[n]) * C, size_t(C) * sizeof(Real));
+}
+
+template <typename Real>
+void embedding_backward(Real* dembed, const Real* dout, const int32_t* ids, int64_t N, int64_t C) {
+#pragma omp parallel for schedule(static)
+  for (int64_t c0 = 0; c0 < C; c0 += kColumnBlock) {
+    const int64_t c1 = std::min(C, c0 + kColumnBlock);
+    for (int64_t n = 0; n < N; ++n) {
+      Real* dst = dembed + int64_t(ids[n]) * C;
+      const Real* src = dout + n * C;
+      for (int64_t c = c0; c < c1; ++c) dst[c] += src[c];
+    }
+  }
+}
+
+template <typename Real>
+void rmsnorm_forward(Real* out, Real* rstd, const Real* x, const Real* w, int64_t N, int64_t C,
+                     double eps, int64_t xs, int64_t os) {
+#pragma omp parallel for schedule(static)
+  for (int64_t n = 0; n < N; ++n) {
+    const Real* xn = x + n * xs;
+    Real* on = out + n * os;
+    Real sum = 0;
+    for (int64_t c = 0; c < C; ++c) sum += xn[c] * xn[c];
+    const Real r = Real(1) / std::sqrt(sum / Real(C) + Real(eps));
+    for (int64_t c = 0; c < C; ++c) on[c] = xn[c] * r * w[c];
+    rstd[n] = r;
+  }
+}
+
+template <typename Real>
+void rmsnorm_backward(Real* dx, Real* dw, const Real* dout, const Real* x, const Real* w,
+                      const Real* rstd, int64_t N, int64_t C, int64_t xs, int64_t os) {
+  // y = x·r·w with r = (mean(x²)+eps)^(-1/2):
+  // dx = r·(w⊙dy) − r³/C · x · Σ_c (w⊙dy⊙x),  dw = Σ_n dy ⊙ x·r
+#pragma omp parallel for schedule(static)
+  for (int64_t n = 0; n < N; ++n) {
+    const Real* xn = x + n * xs;
+    const Real* dyn = dout + n * os;
+    Real* dxn = dx + n * xs;
+    const Real r = rstd[n];
+    Real dot = 0;
+    for (int64_t c = 0; c < C; ++c) dot += w[c] * dyn[c] * xn[c];
+    const Real k = dot * r * r * r / Real(C);
+    for (int64_t c = 0; c < C; ++c) dxn[c] += r * w[c] * dyn[c] - k * xn[c];
+  }
+#pragma omp parallel for schedule(static)
+  for (int64_t c0 = 0; c0 < C; c0 += kColumnBlock) {
+    const int64_t c1 = std::min(C, c0 + kColumnBlock);
+    for (int64_t n = 0; n < N; ++n) {
+      const Real* xn = x + n * xs;
+      const Real* dyn = dout + n * os;
+      const Real r = rstd[n];
+      for (int64_t c = c0; c < c1; ++c) dw[c] += dyn[c] * xn[c] * r;
+    }
+  }
+}
+
+template <typename Real>
+void matmul_forward(Real* out, const Real* inp, const Real* weight, const Nullable<Real>* bias,
+                    int64_t N, int64_t IC, int64_t OC) {
+  gemm(false, true, int(N), int(OC), int(IC), Real(1), inp, int(IC), weight, int(IC), Real(0), out,
+       int(OC));
+  if (!bias) return;
+#pragma omp parallel for schedule(static)
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t o = 0; o < OC; ++o) out[n * OC + o] += bias[o];
+}
+
+template <typename Real>
+void matmul_backward(Nullable<Real>* dinp, Real* dweight, Nullable<Real>* dbias, const Real* dout,
+                     const Real* inp, const Real* weight, int64_t N, int64_t IC, int64_t OC) {
+  if (dinp)
+    gemm(false, false, int(N), int(IC), int(OC), Real(1), dout, int(OC), weight, int(IC), Real(1),
+         dinp, int(IC));
+  gemm(true, false, int(OC), int(IC), int(N), Real(1), dout, int(OC), inp, int(IC), Real(1),
+       dweight, int(IC));
+  if (!dbias) return;
+#pragma omp parallel for schedule(static)
+  for (int64_t o0 = 0; o0 < OC; o0 += kColumnBlock) {
+    const int64_t o1 = std::min(OC, o0 + kColumnBlock);
+    for (int64_t n = 0; n < N; ++n)
+      for (int64_t o = o0; o < o1; ++o) dbias[o] += dout[n * OC + o];
+  }
+}
+
+template <typename Real>
+void rope_tables(Real* cos, Real* sin, int64_t maxT, int64_t D, double theta) {
+  const int64_t half = D / 2;
+  for (int64_t t = 0; t < maxT; ++t)
+    for (int64_t i = 0; i < half; ++i) {
+      const double inv_freq = std::pow(theta, -double(2 * i) / double(D));
+      const double angle = double(t) * inv_freq;
+      cos[t * half + i] = Real(std::cos(angle));
+      sin[t * half + i] = Real(std::sin(angle));
+    }
+}
+
+namespace {
+
+// Rotates x by +angle (sign = 1) or −angle (sign = −1), in place.
+template <typename Real>
+void rope_apply(Real* x, const Real* cos, const Real* sin, int64_t B, int64_t T, int64_t H,
+                int64_t D, int64_t stride, int64_t pos0, Real sign) {
+  const int64_t half = D / 2;
+#pragma omp parallel for schedule(static)
+  for (int64_t bt = 0; bt < B * T; ++bt) {
+    const int64_t pos = pos0 + bt % T;
+    const Real* c = cos + pos * half;
+    const Real* s = sin + pos * half;
+    for (int64_t h = 0; h < H; ++h) {
+      Real* xh = x + bt * stride + h * D;
+      for (int64_t i = 0; i < half; ++i) {
+        const Real x1 = xh[i], x2 = xh[i + half], sn = sign * s[i];
+        xh[i] = x1 * c[i] - x2 * sn;
+        xh[i + half] = x2 * c[i] + x1 * sn;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+template <typename Real>
+void rope_forward(Real* x, const Real* cos, const Real* sin, int64_t B, int64_t T, int64_t H,
+                  int64_t D, int64_t stride, int64_t pos0) {
+  rope_apply(x, cos, sin, B, T, H, D, stride, pos0, Real(1));
+}
+
+template <typename Real>
+void rope_backward(Real* dx, const Real* cos, const Real* sin, int64_t B, int64_t T, int64_t H,
+                   int64_t D, int64_t stride, int64_t pos0) {
+  // The rotation is orthogonal: its transpose is the rotation by −angle.
+  rope_apply(dx, cos, sin, B, T, H, D, stride, pos0, -Real(1));
+}
+
+template <typename Real>
+void attention_forward(Real* out, Real* att, const Real* q, const Real* k, const Real* v, int64_t B,
+                       int64_t T, int64_t Hq, int64_t Hkv, int64_t D, int64_t qs, int64_t ks,
+                       int64_t vs) {
+  const int64_t group = Hq / Hkv;
+  const Real scale = Real(1) / std::sqrt(Real(D));
+#pragma omp parallel for schedule(static)
+  for (int64_t bh = 0; bh < B * Hq; ++bh) {
+    const int64_t b = bh / Hq, h = bh % Hq, kvh = h / group;
+    const Real* qb = q + b * T * qs + h * D;
+    const Real* kb = k + b * T * ks + kvh * D;
+    const Real* vb = v + b * T * vs + kvh * D;
+    Real* p = att + bh * T * T;
+    gemm(false, true, int(T), int(T), int(D), scale, qb, int(qs), kb, int(ks), Real(0), p, int(T));
+    for (int64_t t = 0; t < T; ++t) {
+      Real* row = p + t * T;
+      Real mx = row[0];
+      for (int64_t j = 1; j <= t; ++j) mx = std::max(mx, row[j]);
+      Real sum = 0;
+      for (int64_t j = 0; j <= t; ++j) sum += (row[j] = std::exp(row[j] - mx));
+      const Real inv = Real(1) / sum;
+      for (int64_t j = 0; j <= t; ++j) row[j] *= inv;
+      for (int64_t j = t + 1; j < T; ++j) row[j] = 0;
+    }
+    gemm(false, false, int(T), int(D), int(T), Real(1), p, int(T), vb, int(vs), Real(0),
+         out + b * T * Hq * D + h * D, int(Hq * D));
+  }
+}
+
+template <typename Real>
+void attention_backward(Real* dq, Real* dk, Real* dv, Real* scratch, const Real* dout,
+                        const Real* att, const Real* q, const Real* k, const Real* v, int64_t B,
+                        int64_t T, int64_t Hq, int64_t Hkv, int64_t D, int64_t qs, int64_t ks,
+                        int64_t vs) {
+  const int64_t group = Hq / Hkv;
+  const Real scale = Real(1) / std::sqrt(Real(D));
+  const int64_t os = Hq * D;
+  // One task per (batch, kv head) so the q heads sharing a kv head accumulate
+  // into dk/dv without races.
+#pragma omp parallel for schedule(static)
+  for (int64_t bkv = 0; bkv < B * Hkv; ++bkv) {
+    const int64_t b = bkv / Hkv, kvh = bkv % Hkv;
+    Real* dp = scratch + bkv * T * T;
+    const Real* kb = k + b * T * ks + kvh * D;
+    const Real* vb = v + b * T * vs + kvh * D;
+    Real* dkb = dk + b * T * ks + kvh * D;
+    Real* dvb = dv + b * T * vs + kvh * D;
+    for (int64_t h = kvh * group; h < (kvh + 1) * group; ++h) {
+      const Real* p = att + (b * Hq + h) * T * T;
+      const Real* dob = dout + b * T * os + h * D;
+      const Real* qb = q + b * T * qs + h * D;
+      Real* dqb = dq + b * T * qs + h * D;
+      // dP = dO·Vᵀ ; dV += Pᵀ·dO
+      gemm(false, true, int(T), int(T), int(D), Real(1), dob, int(os), vb, int(vs), Real(0), dp,
+           int(T));
+      gemm(true, false, int(T), int(D), int(T), Real(1), p, int(T), dob, int(os), Real(1), dvb,
+           int(vs));
+      // dS = P ⊙ (dP − Σ_j dP⊙P) · scale (softmax backward, then the score scale)
+      for (int64_t t = 0; t < T; ++t) {
+        const Real* pr = p + t * T;
+        Real* dr = dp + t * T;
+        Real dot = 0;
+        for (int64_t j = 0; j <= t; ++j) dot += dr[j] * pr[j];
+        for (int64_t j = 0; j <= t; ++j) dr[j] = pr[j] * (dr[j] - dot) * scale;
+        for (int64_t j = t + 1; j < T; ++j) dr[j] = 0;
+      }
+      // dQ += dS·K ; dK += dSᵀ·Q
+      gemm(false, false, int(T), int(D), int(T), Real(1), dp, int(T), kb, int(ks), Real(1), dqb,
+           int(qs));
+      gemm(true, false, int(T), int(D), int(T), Real(1), dp, int(T), qb, int(qs), Real(1), dkb,
+           int(ks));
+    }
+  }
+}
+
+template <typename Real>
+void swiglu_forward(Real* out, const Real* gu, int64_t N, int64_t F) {
+#pragma omp parallel for schedule(static)
+  for (int64_t n = 0; n < N; ++n) {
+    const Real* g = gu + n * 2 * F;
+    const Real* u = g + F;
+    Real* o = out + n * F;
+    for (int64_t f = 0; f < F; ++f) o[f] = g[f] / (Real(1) + std::exp(-g[f])) * u[f];
+  }
+}
+
+template <typename Real>
+void swiglu_backward(Real* dgu, const Real* dout, const Real* gu, int64_t N, int64_t F) {
+  // h = silu(g)·u: dg = dh·u·σ(g)(1 + g(1 − σ(g))), du = dh·silu(g)
+#pragma omp parallel for schedule(static)
+  for (int64_t n = 0; n < N; ++n) {
+    const Real* g = gu + n * 2 * F;
+    const Real* u = g + F;
+    const Real* dh = dout + n * F;
+    Real* dg = dgu + n * 2 * F;
+    Real* du = dg + F;
+    for (int64_t f = 0; f < F; ++f) {
+      const Real sig = Real(1) / (Real(1) + std::exp(-g[f]));
+      dg[f] += dh[f] * u[f] * sig * (Real(1) + g[f] * (Real(1) - sig));
+      du[f] += dh[f] * g[f] * sig;
+    }
+  }
+}
+
+template <typename Real>
+void logprob_forward(Real* logprobs, Real* entropy, Real* lse, const Real* logits,
+                     const int32_t* targets, int64_t N, int64_t V) {
+#pragma omp parallel for schedule(static)
+  for (int64_t n = 0; n < N; ++n) {
+    const Real* z = logits + n * V;
+    Real mx = z[0];
+    for (int64_t j = 1; j < V; ++j) mx = std::max(mx, z[j]);
+    double sum = 0, weighted = 0;
+    for (int64_t j = 0; j < V; ++j) {
+      const double e = std::exp(double(z[j] - mx));
+      sum += e;
+      weighted += e * double(z[j] - mx);
+    }
+    const double log_sum = std::log(sum);
+    lse[n] = Real(double(mx) + log_sum);
+    // H = −Σ p log p = log Σe^z − Σ p z
+    entropy[n] = Real(log_sum - weighted / sum);
+    logprobs[n] = Real(double(z[targets[n]] - mx) - log_sum);
+  }
+}
+
+template <typename Real>
+void logprob_backward(Real* dlogits, const Real* dlogprobs, const Nullable<Real>* dentropy,
+                      const Real* logits, const Real* lse, const Real* entropy,
+                      const int32_t* targets, int64_t N, int64_t V) {
+#pragma omp parallel for schedule(static)
+  for (int64_t n = 0; n < N; ++n) {
+    const Real* z = logits + n * V;
+    Real* dz = dlogits + n * V;
+    const Real g = dlogprobs[n];
+    const Real e = dentropy ? dentropy[n] : Real(0);
+    const Real H = entropy[n];
+    for (int64_t j = 0; j < V; ++j) {
+      const Real logp = z[j] - lse[n];
+      const Real p = std::exp(logp);
+      dz[j] = -g * p - e * p * (logp + H);
+    }
+    dz[targets[n]] += g;
+  }
+}
+
+template <typename Real>
+void add_inplace(Real* y, const Real* x, int64_t n) {
+#pragma omp parallel for schedule(static)
+  for (int64_t i = 0; i < n; ++i) y[i] += x[i];
+}
+
+#define R1_INSTANTIATE_OPS(Real)                                                                   \
+  template void embedding_forward(Real*, const int32_t*, const Real*, int64_t, int64_t);           \
+  template void embedding_backward(Real*, const Real*, const int32_t*, int64_t, int64_t);          \
+  template void rmsnorm_forward(Real*, Real*, const Real*, const Real*, int64_t, int64_t, double,  \
+                                int64_t, int64_t);                                                 \
+  template void rmsnorm_backward(Real*, Real*, const Real*, const Real*, const Real*, const Real*, \
+                                 int64_t, int64_t, int64_t, int64_t);                              \
+  template void matmul_forward(Real*, const Real*, const Real*, const Real*, int64_t, int64_t,     \
+                               int64_t);                                                           \
+  template void matmul_backward(Real*, Real*, Real*, const Real*, const Real*, const Real*,        \
+                                int64_t, int64_t, int64_t);                                        \
+  template void rope_forward(Real*, const Real*, const Real*, int64_t, int64_t, int64_t, int64_t,  \
+                             int64_t, int64_t);                                                    \
+  template void rope_backward(Real*, const Real*, const Real*, int64_t, int64_t, int64_t, int64_t, \
+                              int64_t, int64_t);                                                   \
+  template void rope_tables(Real*, Real*, int64_t, int64_t, double);                               \
+  template void attention_forward(Real*, Real*, const Real*, const Real*, const Real*, int64_t,    \
+                                  int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t);  \
+  template void attention_backward(Real*, Real*, Real*, Real*, const Real*, const Real*,           \
+                                   const Real*, const Real*, const Real*, int64_t, int64_t,        \
+                                   int64_t, int64_t, int64_t, int64_t, int64_t, int64_t);          \
+  template void swiglu_forward(Real*, const Real*, int64_t, int64_t);                              \
+  template void swiglu_backward(Real*, const Real*, const Real*, int64_t, int64_t);                \
+  template void logprob_forward(Real*, Real*, Real*, const Real*, const int32_t*, int64_t,         \
+                                int64_t);                                                          \
+  template void logprob_backward(Real*, const Real*, const Real*, const Real*, const Real*,        \
+                                 const Real*, const int32_t*, int64_t, int64_t);                   \
+  template void add_inplace(Real*, const Real*, int64_t);
+
+R1_INSTANTIATE_OPS(float)
+R1_INSTANTIATE_OPS(double)
+
+}  // namespace r1::ops

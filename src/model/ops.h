@@ -1,0 +1,99 @@
+// Transformer ops as forward/backward pairs (llm.c style). Shapes are in the
+// first comment line of each; N = rows (B·T). Backward functions *add* into
+// the gradients of their inputs and parameters, so fan-in needs nothing
+// special. Row-parallel loops write disjoint rows; parameter-gradient
+// reductions run in a fixed order, so results do not depend on thread count
+// except through BLAS. Every op is instantiated for float (the engine) and
+// double (the gradient checks run the same code in double precision).
+#pragma once
+
+#include <cstdint>
+#include <type_traits>
+
+namespace r1::ops {
+
+// An optional pointer argument (may be null) that does not take part in
+// template argument deduction, so callers can pass nullptr.
+template <typename Real>
+using Nullable = std::type_identity_t<Real>;
+
+// out (N,C) = embed[ids[n]] ; embed is (V,C)
+template <typename Real>
+void embedding_forward(Real* out, const int32_t* ids, const Real* embed, int64_t N, int64_t C);
+// dembed (V,C) += dout rows scattered by ids
+template <typename Real>
+void embedding_backward(Real* dembed, const Real* dout, const int32_t* ids, int64_t N, int64_t C);
+
+// out (N,C) = x · rsqrt(mean(x²) + eps) · w ; rstd (N) saved for backward.
+// Rows of x and out are `xs` and `os` floats apart (≥ C), so per-head norms run
+// on strided views.
+template <typename Real>
+void rmsnorm_forward(Real* out, Real* rstd, const Real* x, const Real* w, int64_t N, int64_t C,
+                     double eps, int64_t xs, int64_t os);
+// dx (N,C) += ... (row stride xs), dw (C) += ... ; dout has row stride os.
+template <typename Real>
+void rmsnorm_backward(Real* dx, Real* dw, const Real* dout, const Real* x, const Real* w,
+                      const Real* rstd, int64_t N, int64_t C, int64_t xs, int64_t os);
+
+// out (N,OC) = inp (N,IC) · weight (OC,IC)ᵀ + bias (OC)
+template <typename Real>
+void matmul_forward(Real* out, const Real* inp, const Real* weight, const Nullable<Real>* bias,
+                    int64_t N, int64_t IC, int64_t OC);
+// dinp (N,IC) += dout·weight ; dweight (OC,IC) += doutᵀ·inp ; dbias (OC) += Σ dout
+// (dinp may be null when the input needs no gradient)
+template <typename Real>
+void matmul_backward(Nullable<Real>* dinp, Real* dweight, Nullable<Real>* dbias, const Real* dout,
+                     const Real* inp, const Real* weight, int64_t N, int64_t IC, int64_t OC);
+
+// Rotary position embedding, Hugging Face rotate_half convention: within each
+// head of size D, dims i and i+D/2 form a pair rotated by angle pos·θ^(-2i/D).
+// x is (B,T,H,D) with row stride `stride` per token; cos/sin are (maxT, D/2).
+template <typename Real>
+void rope_forward(Real* x, const Real* cos, const Real* sin, int64_t B, int64_t T, int64_t H,
+                  int64_t D, int64_t stride, int64_t pos0);
+// In place: dx = rotation⁻¹(dx).
+template <typename Real>
+void rope_backward(Real* dx, const Real* cos, const Real* sin, int64_t B, int64_t T, int64_t H,
+                   int64_t D, int64_t stride, int64_t pos0);
+// Fills cos/sin tables (maxT, D/2).
+template <typename Real>
+void rope_tables(Real* cos, Real* sin, int64_t maxT, int64_t D, double theta);
+
+// Causal grouped-query attention.
+// q (B,T,Hq,D) row stride qs; k, v (B,T,Hkv,D) row strides ks, vs;
+// att (B,Hq,T,T) softmax probabilities (saved); out (B,T,Hq,D) contiguous.
+template <typename Real>
+void attention_forward(Real* out, Real* att, const Real* q, const Real* k, const Real* v, int64_t B,
+                       int64_t T, int64_t Hq, int64_t Hkv, int64_t D, int64_t qs, int64_t ks,
+                       int64_t vs);
+// dq, dk, dv += ... (same strides as q, k, v); scratch needs B·Hkv·T·Real floats.
+template <typename Real>
+void attention_backward(Real* dq, Real* dk, Real* dv, Real* scratch, const Real* dout,
+                        const Real* att, const Real* q, const Real* k, const Real* v, int64_t B,
+                        int64_t T, int64_t Hq, int64_t Hkv, int64_t D, int64_t qs, int64_t ks,
+                        int64_t vs);
+
+// out (N,F) = silu(gu[:, :F]) · gu[:, F:] ; gu is (N,2F)
+template <typename Real>
+void swiglu_forward(Real* out, const Real* gu, int64_t N, int64_t F);
+// dgu (N,2F) += ...
+template <typename Real>
+void swiglu_backward(Real* dgu, const Real* dout, const Real* gu, int64_t N, int64_t F);
+
+// From logits (N,V): logprobs[n] = log softmax(logits[n])[targets[n]],
+// entropy[n] = −Σ p log p, lse[n] = log Σ exp(logits[n]) (saved).
+template <typename Real>
+void logprob_forward(Real* logprobs, Real* entropy, Real* lse, const Real* logits,
+                     const int32_t* targets, int64_t N, int64_t V);
+// dlogits (N,V) = dlogprobs·(onehot − p) + dentropy·(−p·(log p + H)); overwrites.
+// dentropy may be null.
+template <typename Real>
+void logprob_backward(Real* dlogits, const Real* dlogprobs, const Nullable<Real>* dentropy,
+                      const Real* logits, const Real* lse, const Real* entropy,
+                      const int32_t* targets, int64_t N, int64_t V);
+
+// y (N,C) += x
+template <typename Real>
+void add_inplace(Real* y, const Real* x, int64_t n);
+
+}  // namespace r1::ops

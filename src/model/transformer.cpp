@@ -1,0 +1,210 @@
+#include "model/transformer.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/check.h"
+#include "model/ops.h"
+
+namespace r1 {
+
+namespace {
+
+void zero(std::vector<float>& v, int64_t n) {
+  std::fill(v.begin(), v.begin() + n, 0.0f);
+}
+
+}  // namespace
+
+TrainingGraph::TrainingGraph(const ModelConfig& config, int64_t max_batch, int64_t max_seq)
+    : config_(config), max_B_(max_batch), max_T_(max_seq) {
+  const ModelConfig& c = config_;
+  R1_CHECK(max_seq <= c.max_position_embeddings,
+           "sequence length {} exceeds max_position_embeddings {}", max_seq,
+           c.max_position_embeddings);
+  const int64_t N = max_batch * max_seq, C = c.hidden_size, F = c.intermediate_size;
+  const int64_t Q = c.q_dim(), K = c.kv_dim(), QKV = c.qkv_dim(), V = c.vocab_size;
+  const int64_t att = max_batch * c.num_heads * max_seq * max_seq;
+  rope_cos_.resize(size_t(max_seq * c.head_dim / 2));
+  rope_sin_.resize(rope_cos_.size());
+  ops::rope_tables(rope_cos_.data(), rope_sin_.data(), max_seq, c.head_dim, c.rope_theta);
+  layers_.resize(size_t(c.num_layers));
+  for (LayerActs& L : layers_) {
+    L.res.resize(size_t(N * C));
+    L.ln1.resize(size_t(N * C));
+    L.ln1_rstd.resize(size_t(N));
+    L.qkv.resize(size_t(N * QKV));
+    L.qk.resize(size_t(N * (Q + K)));
+    if (c.qk_norm) L.qk_rstd.resize(size_t(N * (c.num_heads + c.num_kv_heads)));
+    L.att.resize(size_t(att));
+    L.att_out.resize(size_t(N * Q));
+    L.res_mid.resize(size_t(N * C));
+    L.ln2.resize(size_t(N * C));
+    L.ln2_rstd.resize(size_t(N));
+    L.gu.resize(size_t(N * 2 * F));
+    L.h.resize(size_t(N * F));
+  }
+  res_final_.resize(size_t(N * C));
+  lnf_.resize(size_t(N * C));
+  lnf_rstd_.resize(size_t(N));
+  logits_.resize(size_t(N * V));
+  lse_.resize(size_t(N));
+  logprobs_.resize(size_t(N));
+  entropy_.resize(size_t(N));
+  ids_.resize(size_t(N));
+  targets_.resize(size_t(N));
+  tmp_.resize(size_t(N * C));
+  dres_.resize(size_t(N * C));
+  dln_.resize(size_t(N * C));
+  dh_.resize(size_t(N * F));
+  dgu_.resize(size_t(N * 2 * F));
+  datt_out_.resize(size_t(N * Q));
+  dqk_.resize(size_t(N * (Q + K)));
+  dqkv_.resize(size_t(N * QKV));
+  dlogits_.resize(size_t(N * V));
+  datt_scratch_.resize(size_t(max_batch * c.num_kv_heads * max_seq * max_seq));
+}
+
+void TrainingGraph::forward(const Model& model, const int32_t* ids, const int32_t* targets,
+                            int64_t B, int64_t T) {
+  const ModelConfig& c = config_;
+  R1_CHECK(B >= 1 && B <= max_B_ && T >= 1 && T <= max_T_,
+           "batch ({}, {}) exceeds the graph's capacity ({}, {})", B, T, max_B_, max_T_);
+  const int64_t N = B * T, C = c.hidden_size, F = c.intermediate_size, V = c.vocab_size;
+  const int64_t Q = c.q_dim(), K = c.kv_dim(), QKV = c.qkv_dim(), D = c.head_dim;
+  const int64_t Hq = c.num_heads, Hkv = c.num_kv_heads;
+  for (int64_t n = 0; n < N; ++n) {
+    R1_CHECK(ids[n] >= 0 && ids[n] < V,
+             "token id {} at position {} is outside the vocabulary [0, {})", ids[n], n, V);
+    R1_CHECK(targets[n] >= 0 && targets[n] < V,
+             "target id {} at position {} is outside the vocabulary [0, {})", targets[n], n, V);
+  }
+  B_ = B;
+  T_ = T;
+  std::copy(ids, ids + N, ids_.begin());
+  std::copy(targets, targets + N, targets_.begin());
+  const Weights& w = model.weights();
+
+  ops::embedding_forward(layers_.empty() ? res_final_.data() : layers_[0].res.data(), ids, w.embed,
+                         N, C);
+  for (size_t l = 0; l < layers_.size(); ++l) {
+    LayerActs& A = layers_[l];
+    const LayerWeights& L = w.layers[l];
+    ops::rmsnorm_forward(A.ln1.data(), A.ln1_rstd.data(), A.res.data(), L.input_norm, N, C,
+                         c.rms_norm_eps, C, C);
+    ops::matmul_forward(A.qkv.data(), A.ln1.data(), L.qkv, L.qkv_bias, N, C, QKV);
+    if (c.qk_norm) {
+      // Per-head RMSNorm of q and k (Qwen3), rstd laid out (head, N).
+      for (int64_t h = 0; h < Hq + Hkv; ++h)
+        ops::rmsnorm_forward(A.qk.data() + h * D, A.qk_rstd.data() + h * N, A.qkv.data() + h * D,
+                             h < Hq ? L.q_norm : L.k_norm, N, D, c.rms_norm_eps, QKV, Q + K);
+    } else {
+#pragma omp parallel for schedule(static)
+      for (int64_t n = 0; n < N; ++n)
+        std::memcpy(A.qk.data() + n * (Q + K), A.qkv.data() + n * QKV,
+                    size_t(Q + K) * sizeof(float));
+    }
+    ops::rope_forward(A.qk.data(), rope_cos_.data(), rope_sin_.data(), B, T, Hq, D, Q + K, 0);
+    ops::rope_forward(A.qk.data() + Q, rope_cos_.data(), rope_sin_.data(), B, T, Hkv, D, Q + K, 0);
+    ops::attention_forward(A.att_out.data(), A.att.data(), A.qk.data(), A.qk.data() + Q,
+                           A.qkv.data() + Q + K, B, T, Hq, Hkv, D, Q + K, Q + K, QKV);
+    ops::matmul_forward(tmp_.data(), A.att_out.data(), L.o, L.o_bias, N, Q, C);
+    std::copy(A.res.begin(), A.res.begin() + N * C, A.res_mid.begin());
+    ops::add_inplace(A.res_mid.data(), tmp_.data(), N * C);
+    ops::rmsnorm_forward(A.ln2.data(), A.ln2_rstd.data(), A.res_mid.data(), L.post_norm, N, C,
+                         c.rms_norm_eps, C, C);
+    ops::matmul_forward(A.gu.data(), A.ln2.data(), L.gate_up, nullptr, N, C, 2 * F);
+    ops::swiglu_forward(A.h.data(), A.gu.data(), N, F);
+    ops::matmul_forward(tmp_.data(), A.h.data(), L.down, nullptr, N, F, C);
+    float* next = l + 1 < layers_.size() ? layers_[l + 1].res.data() : res_final_.data();
+    std::copy(A.res_mid.begin(), A.res_mid.begin() + N * C, next);
+    ops::add_inplace(next, tmp_.data(), N * C);
+  }
+  ops::rmsnorm_forward(lnf_.data(), lnf_rstd_.data(), res_final_.data(), w.final_norm, N, C,
+                       c.rms_norm_eps, C, C);
+  ops::matmul_forward(logits_.data(), lnf_.data(), w.lm_head, nullptr, N, C, V);
+  ops::logprob_forward(logprobs_.data(), entropy_.data(), lse_.data(), logits_.data(), targets, N,
+                       V);
+}
+
+void TrainingGraph::backward(const Model& model, const float* dlogprobs, const float* dentropy,
+                             float* grads) {
+  const ModelConfig& c = config_;
+  const int64_t B = B_, T = T_;
+  R1_CHECK(B > 0, "TrainingGraph::backward called before forward");
+  const int64_t N = B * T, C = c.hidden_size, F = c.intermediate_size, V = c.vocab_size;
+  const int64_t Q = c.q_dim(), K = c.kv_dim(), QKV = c.qkv_dim(), D = c.head_dim;
+  const int64_t Hq = c.num_heads, Hkv = c.num_kv_heads;
+  const Weights& w = model.weights();
+  const Weights g = bind_weights(c, grads);
+
+  ops::logprob_backward(dlogits_.data(), dlogprobs, dentropy, logits_.data(), lse_.data(),
+                        entropy_.data(), targets_.data(), N, V);
+  zero(dln_, N * C);
+  ops::matmul_backward(dln_.data(), g.lm_head, nullptr, dlogits_.data(), lnf_.data(), w.lm_head, N,
+                       C, V);
+  zero(dres_, N * C);
+  ops::rmsnorm_backward(dres_.data(), g.final_norm, dln_.data(), res_final_.data(), w.final_norm,
+                        lnf_rstd_.data(), N, C, C, C);
+  for (size_t li = layers_.size(); li-- > 0;) {
+    LayerActs& A = layers_[li];
+    const LayerWeights& L = w.layers[li];
+    const LayerWeights& G = g.layers[li];
+    // MLP block: next = res_mid + down(swiglu(gate_up(norm(res_mid)))).
+    zero(dh_, N * F);
+    ops::matmul_backward(dh_.data(), G.down, nullptr, dres_.data(), A.h.data(), L.down, N, F, C);
+    zero(dgu_, N * 2 * F);
+    ops::swiglu_backward(dgu_.data(), dh_.data(), A.gu.data(), N, F);
+    zero(dln_, N * C);
+    ops::matmul_backward(dln_.data(), G.gate_up, nullptr, dgu_.data(), A.ln2.data(), L.gate_up, N,
+                         C, 2 * F);
+    ops::rmsnorm_backward(dres_.data(), G.post_norm, dln_.data(), A.res_mid.data(), L.post_norm,
+                          A.ln2_rstd.data(), N, C, C, C);
+    // Attention block: res_mid = res + o(attention(rope(norm_qk(qkv(norm(res)))))).
+    zero(datt_out_, N * Q);
+    ops::matmul_backward(datt_out_.data(), G.o, G.o_bias, dres_.data(), A.att_out.data(), L.o, N, Q,
+                         C);
+    zero(dqk_, N * (Q + K));
+    zero(dqkv_, N * QKV);
+    ops::attention_backward(dqk_.data(), dqk_.data() + Q, dqkv_.data() + Q + K,
+                            datt_scratch_.data(), datt_out_.data(), A.att.data(), A.qk.data(),
+                            A.qk.data() + Q, A.qkv.data() + Q + K, B, T, Hq, Hkv, D, Q + K, Q + K,
+                            QKV);
+    ops::rope_backward(dqk_.data(), rope_cos_.data(), rope_sin_.data(), B, T, Hq, D, Q + K, 0);
+    ops::rope_backward(dqk_.data() + Q, rope_cos_.data(), rope_sin_.data(), B, T, Hkv, D, Q + K, 0);
+    if (c.qk_norm) {
+      for (int64_t h = 0; h < Hq + Hkv; ++h)
+        ops::rmsnorm_backward(dqkv_.data() + h * D, h < Hq ? G.q_norm : G.k_norm,
+                              dqk_.data() + h * D, A.qkv.data() + h * D,
+                              h < Hq ? L.q_norm : L.k_norm, A.qk_rstd.data() + h * N, N, D, QKV,
+                              Q + K);
+    } else {
+#pragma omp parallel for schedule(static)
+      for (int64_t n = 0; n < N; ++n)
+        for (int64_t j = 0; j < Q + K; ++j)
+          dqkv_[size_t(n * QKV + j)] += dqk_[size_t(n * (Q + K) + j)];
+    }
+    zero(dln_, N * C);
+    ops::matmul_backward(dln_.data(), G.qkv, G.qkv_bias, dqkv_.data(), A.ln1.data(), L.qkv, N, C,
+                         QKV);
+    ops::rmsnorm_backward(dres_.data(), G.input_norm, dln_.data(), A.res.data(), L.input_norm,
+                          A.ln1_rstd.data(), N, C, C, C);
+  }
+  ops::embedding_backward(g.embed, dres_.data(), ids_.data(), N, C);
+}
+
+double weighted_loss(const float* logprobs, const float* entropy, const float* w, const float* e,
+                     int64_t n, float* dlogprobs, float* dentropy) {
+  double loss = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    loss -= double(w[i]) * logprobs[i];
+    dlogprobs[i] = -w[i];
+    if (e) {
+      loss -= double(e[i]) * entropy[i];
+      dentropy[i] = -e[i];
+    }
+  }
+  return loss;
+}
+
+}  // namespace r1

@@ -1,0 +1,56 @@
+// Training forward and backward of a Model over a batch of sequences. All
+// activations are allocated once, for the largest (B, T) the graph will see.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "model/model.h"
+
+namespace r1 {
+
+class TrainingGraph {
+ public:
+  TrainingGraph(const ModelConfig& config, int64_t max_batch, int64_t max_seq);
+
+  // ids, targets: (B,T) row-major. Computes, for every position, the log-prob
+  // of targets[b,t] given ids[b,0..t] and the entropy of that distribution.
+  // Sequences may be right-padded: causal attention keeps padding from
+  // affecting earlier positions; give padded positions zero loss weight.
+  void forward(const Model& model, const int32_t* ids, const int32_t* targets, int64_t B,
+               int64_t T);
+  const float* logprobs() const { return logprobs_.data(); }  // (B,T)
+  const float* entropy() const { return entropy_.data(); }    // (B,T)
+  const float* logits() const { return logits_.data(); }      // (B,T,V)
+
+  // Given dL/dlogprobs and dL/dentropy (B,T; dentropy may be null) of the last
+  // forward, adds dL/dparams into `grads` (the model's flat layout).
+  void backward(const Model& model, const float* dlogprobs, const float* dentropy, float* grads);
+
+  int64_t max_batch() const { return max_B_; }
+  int64_t max_seq() const { return max_T_; }
+
+ private:
+  struct LayerActs {
+    std::vector<float> res, ln1, ln1_rstd, qkv, qk, qk_rstd, att, att_out, res_mid, ln2, ln2_rstd,
+        gu, h;
+  };
+
+  ModelConfig config_;
+  int64_t max_B_, max_T_;
+  int64_t B_ = 0, T_ = 0;
+  std::vector<float> rope_cos_, rope_sin_;
+  std::vector<LayerActs> layers_;
+  std::vector<float> res_final_, lnf_, lnf_rstd_, logits_, lse_, logprobs_, entropy_;
+  std::vector<int32_t> ids_, targets_;
+  std::vector<float> tmp_;  // (N,C) projection output before the residual add
+  // Backward scratch.
+  std::vector<float> dres_, dln_, dh_, dgu_, datt_out_, dqk_, dqkv_, dlogits_, datt_scratch_;
+};
+
+// The weighted loss Σ (−w·logprob − e·entropy) over (B,T) positions, and the
+// matching dL/dlogprobs = −w and dL/dentropy = −e (e may be null).
+double weighted_loss(const float* logprobs, const float* entropy, const float* w, const float* e,
+                     int64_t n, float* dlogprobs, float* dentropy);
+
+}  // namespace r1

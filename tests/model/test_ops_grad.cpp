@@ -1,0 +1,178 @@
+// Finite-difference checks of every op's backward, run on the engine's own
+// code instantiated in double precision, on small awkward shapes (odd sizes,
+// strided rows, GQA groups, a rope position offset).
+#include <gtest/gtest.h>
+
+#include "grad_check.h"
+#include "model/ops.h"
+
+namespace r1 {
+
+using testing::dot;
+using testing::expect_gradient;
+using testing::random_vector;
+using Vec = std::vector<double>;
+
+TEST(OpsGrad, Embedding) {
+  const int64_t V = 7, C = 5, N = 9;
+  const std::vector<int32_t> ids = {3, 0, 6, 3, 3, 1, 6, 2, 0};
+  Vec embed = random_vector(V * C, 1), r = random_vector(N * C, 2), out(N * C);
+  auto loss = [&] {
+    ops::embedding_forward(out.data(), ids.data(), embed.data(), N, C);
+    return dot(out, r);
+  };
+  Vec dembed(V * C, 0.0);
+  ops::embedding_backward(dembed.data(), r.data(), ids.data(), N, C);
+  expect_gradient("dembed", embed, dembed, loss);
+}
+
+TEST(OpsGrad, RmsnormStrided) {
+  const int64_t N = 5, C = 7, xs = 9, os = 8;
+  Vec x = random_vector(N * xs, 3), w = random_vector(C, 4), r = random_vector(N * os, 5);
+  Vec out(N * os, 0.0), rstd(N);
+  auto loss = [&] {
+    ops::rmsnorm_forward(out.data(), rstd.data(), x.data(), w.data(), N, C, 1e-5, xs, os);
+    double s = 0;
+    for (int64_t n = 0; n < N; ++n)
+      for (int64_t c = 0; c < C; ++c) s += out[n * os + c] * r[n * os + c];
+    return s;
+  };
+  loss();
+  Vec dx(N * xs, 0.0), dw(C, 0.0);
+  ops::rmsnorm_backward(dx.data(), dw.data(), r.data(), x.data(), w.data(), rstd.data(), N, C, xs,
+                        os);
+  // Padding columns of a strided row get no gradient and must not be touched.
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t c = C; c < xs; ++c) EXPECT_EQ(dx[n * xs + c], 0.0);
+  expect_gradient("dx", x, dx, loss);
+  expect_gradient("dw", w, dw, loss);
+}
+
+TEST(OpsGrad, MatmulWithBias) {
+  const int64_t N = 5, IC = 7, OC = 3;
+  Vec inp = random_vector(N * IC, 6), weight = random_vector(OC * IC, 7),
+      bias = random_vector(OC, 8);
+  Vec r = random_vector(N * OC, 9), out(N * OC);
+  auto loss = [&] {
+    ops::matmul_forward(out.data(), inp.data(), weight.data(), bias.data(), N, IC, OC);
+    return dot(out, r);
+  };
+  Vec dinp(N * IC, 0.0), dweight(OC * IC, 0.0), dbias(OC, 0.0);
+  ops::matmul_backward(dinp.data(), dweight.data(), dbias.data(), r.data(), inp.data(),
+                       weight.data(), N, IC, OC);
+  expect_gradient("dinp", inp, dinp, loss);
+  expect_gradient("dweight", weight, dweight, loss);
+  expect_gradient("dbias", bias, dbias, loss);
+}
+
+TEST(OpsGrad, RopeWithOffsetAndStride) {
+  const int64_t B = 2, T = 5, H = 3, D = 6, stride = 20, pos0 = 3, maxT = 16;
+  Vec cos(maxT * D / 2), sin(maxT * D / 2);
+  ops::rope_tables(cos.data(), sin.data(), maxT, D, 10000.0);
+  Vec x = random_vector(B * T * stride, 10), r = random_vector(B * T * stride, 11);
+  auto loss = [&] {
+    Vec y = x;
+    ops::rope_forward(y.data(), cos.data(), sin.data(), B, T, H, D, stride, pos0);
+    return dot(y, r);
+  };
+  Vec dx = r;
+  ops::rope_backward(dx.data(), cos.data(), sin.data(), B, T, H, D, stride, pos0);
+  expect_gradient("dx", x, dx, loss);
+}
+
+// The rotation itself, against the definition: pair (i, i+D/2) of the head at
+// position p turns by p·θ^(-2i/D).
+TEST(Ops, RopeMatchesDefinition) {
+  const int64_t D = 4, maxT = 8;
+  Vec cos(maxT * D / 2), sin(maxT * D / 2);
+  ops::rope_tables(cos.data(), sin.data(), maxT, D, 100.0);
+  Vec x = {1.0, 2.0, 3.0, 4.0};
+  ops::rope_forward(x.data(), cos.data(), sin.data(), 1, 1, 1, D, D, 5);
+  const double a0 = 5.0, a1 = 5.0 / 10.0;  // θ^(-2i/D) = 100^(-i/2): 1, 1/10
+  EXPECT_NEAR(x[0], 1 * std::cos(a0) - 3 * std::sin(a0), 1e-6);
+  EXPECT_NEAR(x[2], 3 * std::cos(a0) + 1 * std::sin(a0), 1e-6);
+  EXPECT_NEAR(x[1], 2 * std::cos(a1) - 4 * std::sin(a1), 1e-6);
+  EXPECT_NEAR(x[3], 4 * std::cos(a1) + 2 * std::sin(a1), 1e-6);
+}
+
+TEST(OpsGrad, GroupedQueryAttention) {
+  const int64_t B = 2, T = 5, Hq = 4, Hkv = 2, D = 3;
+  const int64_t qs = Hq * D + 2, ks = Hkv * D + 1, vs = Hkv * D + 3;
+  Vec q = random_vector(B * T * qs, 12), k = random_vector(B * T * ks, 13);
+  Vec v = random_vector(B * T * vs, 14), r = random_vector(B * T * Hq * D, 15);
+  Vec out(B * T * Hq * D), att(B * Hq * T * T);
+  auto loss = [&] {
+    ops::attention_forward(out.data(), att.data(), q.data(), k.data(), v.data(), B, T, Hq, Hkv, D,
+                           qs, ks, vs);
+    return dot(out, r);
+  };
+  loss();
+  Vec dq(q.size(), 0.0), dk(k.size(), 0.0), dv(v.size(), 0.0), scratch(B * Hkv * T * T);
+  ops::attention_backward(dq.data(), dk.data(), dv.data(), scratch.data(), r.data(), att.data(),
+                          q.data(), k.data(), v.data(), B, T, Hq, Hkv, D, qs, ks, vs);
+  expect_gradient("dq", q, dq, loss);
+  expect_gradient("dk", k, dk, loss);
+  expect_gradient("dv", v, dv, loss);
+}
+
+// Causality and normalisation, from the definition: row t of the
+// probabilities sums to one over columns ≤ t and is zero after.
+TEST(Ops, AttentionIsCausal) {
+  const int64_t T = 6, D = 2;
+  Vec q = random_vector(T * D, 16), k = random_vector(T * D, 17), v = random_vector(T * D, 18);
+  Vec out(T * D), att(T * T);
+  ops::attention_forward(out.data(), att.data(), q.data(), k.data(), v.data(), 1, T, 1, 1, D, D, D,
+                         D);
+  for (int64_t t = 0; t < T; ++t) {
+    double sum = 0;
+    for (int64_t j = 0; j < T; ++j) {
+      if (j > t) EXPECT_EQ(att[t * T + j], 0.0);
+      sum += att[t * T + j];
+    }
+    EXPECT_NEAR(sum, 1.0, 1e-12);
+  }
+  // The first position can only attend to itself: its output is v[0].
+  EXPECT_NEAR(out[0], v[0], 1e-12);
+  EXPECT_NEAR(out[1], v[1], 1e-12);
+}
+
+TEST(OpsGrad, Swiglu) {
+  const int64_t N = 4, F = 5;
+  Vec gu = random_vector(N * 2 * F, 19, 2.0), r = random_vector(N * F, 20), out(N * F);
+  auto loss = [&] {
+    ops::swiglu_forward(out.data(), gu.data(), N, F);
+    return dot(out, r);
+  };
+  Vec dgu(gu.size(), 0.0);
+  ops::swiglu_backward(dgu.data(), r.data(), gu.data(), N, F);
+  expect_gradient("dgu", gu, dgu, loss);
+}
+
+TEST(OpsGrad, LogprobAndEntropy) {
+  const int64_t N = 4, V = 9;
+  const std::vector<int32_t> targets = {0, 8, 3, 3};
+  Vec logits = random_vector(N * V, 21, 3.0), a = random_vector(N, 22), b = random_vector(N, 23);
+  Vec logprobs(N), entropy(N), lse(N);
+  auto loss = [&] {
+    ops::logprob_forward(logprobs.data(), entropy.data(), lse.data(), logits.data(), targets.data(),
+                         N, V);
+    return dot(logprobs, a) + dot(entropy, b);
+  };
+  loss();
+  Vec dlogits(N * V);
+  ops::logprob_backward(dlogits.data(), a.data(), b.data(), logits.data(), lse.data(),
+                        entropy.data(), targets.data(), N, V);
+  expect_gradient("dlogits", logits, dlogits, loss);
+}
+
+TEST(Ops, LogprobMatchesDefinition) {
+  // Two classes with logits (0, log 3): p = (1/4, 3/4).
+  Vec logits = {0.0, std::log(3.0)}, logprobs(1), entropy(1), lse(1);
+  const int32_t target = 1;
+  ops::logprob_forward(logprobs.data(), entropy.data(), lse.data(), logits.data(), &target, 1, 2);
+  EXPECT_NEAR(logprobs[0], std::log(0.75), 1e-14);
+  EXPECT_NEAR(entropy[0], -(0.25 * std::log(0.25) + 0.75 * std::log(0.75)), 1e-14);
+  EXPECT_NEAR(lse[0], std::log(4.0), 1e-14);
+}
+
+}  // namespace r1
