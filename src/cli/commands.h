@@ -7,5 +7,7 @@
 namespace r1::cli {
 
 void add_version(CLI::App& app);
+void add_pretrain(CLI::App& app);
+void add_score(CLI::App& app);
 
 }  // namespace r1::cli

@@ -2,18 +2,19 @@
 #include <exception>
 
 #include "cli/commands.h"
-#include "core/check.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"r1: the DeepSeek-R1 training system (GRPO, the R1 recipe, distillation) on CPU"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Show help for every subcommand");
   r1::cli::add_version(app);
+  r1::cli::add_pretrain(app);
+  r1::cli::add_score(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
-  } catch (const r1::Error& e) {
+  } catch (const std::exception& e) {
     std::fprintf(stderr, "r1: error: %s\n", e.what());
     return 1;
   }
