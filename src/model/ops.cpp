@@ -1,5 +1,6 @@
 #include "model/ops.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <vector>
@@ -80,11 +81,34 @@ void rmsnorm_backward(Real* dx, Real* dw, const Real* dout, const Real* x, const
   }
 }
 
+namespace {
+
+// OpenBLAS multiplies small products (rows × columns below roughly 1500
+// outputs) with a separate kernel whose rounding differs from its blocked
+// kernel's. Padding the rows keeps every forward product on the blocked
+// kernel, whose rows do not depend on each other: a token's activations are
+// then the same bits whether it was computed alone (decoding) or within a
+// whole batch (training), for any batch size.
+constexpr int64_t kMinGemmOutputs = 4096;
+
+}  // namespace
+
 template <typename Real>
 void matmul_forward(Real* out, const Real* inp, const Real* weight, const Nullable<Real>* bias,
                     int64_t N, int64_t IC, int64_t OC) {
-  gemm(false, true, int(N), int(OC), int(IC), Real(1), inp, int(IC), weight, int(IC), Real(0), out,
-       int(OC));
+  if (N * OC < kMinGemmOutputs) {
+    const int64_t rows = (kMinGemmOutputs + OC - 1) / OC;
+    thread_local std::vector<Real> padded_in, padded_out;
+    padded_in.assign(size_t(rows * IC), Real(0));
+    padded_out.resize(size_t(rows * OC));
+    std::copy(inp, inp + N * IC, padded_in.begin());
+    gemm(false, true, int(rows), int(OC), int(IC), Real(1), padded_in.data(), int(IC), weight,
+         int(IC), Real(0), padded_out.data(), int(OC));
+    std::copy(padded_out.begin(), padded_out.begin() + N * OC, out);
+  } else {
+    gemm(false, true, int(N), int(OC), int(IC), Real(1), inp, int(IC), weight, int(IC), Real(0),
+         out, int(OC));
+  }
   if (!bias) return;
 #pragma omp parallel for schedule(static)
   for (int64_t n = 0; n < N; ++n)
@@ -122,14 +146,15 @@ void rope_tables(Real* cos, Real* sin, int64_t maxT, int64_t D, double theta) {
 
 namespace {
 
-// Rotates x by +angle (sign = 1) or −angle (sign = −1), in place.
+// Rotates x by +angle (sign = 1) or −angle (sign = −1), in place. Row r
+// (of B·T) is at position positions[r] if given, else pos0 + r mod T.
 template <typename Real>
 void rope_apply(Real* x, const Real* cos, const Real* sin, int64_t B, int64_t T, int64_t H,
-                int64_t D, int64_t stride, int64_t pos0, Real sign) {
+                int64_t D, int64_t stride, int64_t pos0, const int32_t* positions, Real sign) {
   const int64_t half = D / 2;
 #pragma omp parallel for schedule(static)
   for (int64_t bt = 0; bt < B * T; ++bt) {
-    const int64_t pos = pos0 + bt % T;
+    const int64_t pos = positions ? int64_t(positions[bt]) : pos0 + bt % T;
     const Real* c = cos + pos * half;
     const Real* s = sin + pos * half;
     for (int64_t h = 0; h < H; ++h) {
@@ -148,14 +173,44 @@ void rope_apply(Real* x, const Real* cos, const Real* sin, int64_t B, int64_t T,
 template <typename Real>
 void rope_forward(Real* x, const Real* cos, const Real* sin, int64_t B, int64_t T, int64_t H,
                   int64_t D, int64_t stride, int64_t pos0) {
-  rope_apply(x, cos, sin, B, T, H, D, stride, pos0, Real(1));
+  rope_apply(x, cos, sin, B, T, H, D, stride, pos0, nullptr, Real(1));
 }
 
 template <typename Real>
 void rope_backward(Real* dx, const Real* cos, const Real* sin, int64_t B, int64_t T, int64_t H,
                    int64_t D, int64_t stride, int64_t pos0) {
   // The rotation is orthogonal: its transpose is the rotation by −angle.
-  rope_apply(dx, cos, sin, B, T, H, D, stride, pos0, -Real(1));
+  rope_apply(dx, cos, sin, B, T, H, D, stride, pos0, nullptr, -Real(1));
+}
+
+template <typename Real>
+void rope_forward_rows(Real* x, const Real* cos, const Real* sin, int64_t N, int64_t H, int64_t D,
+                       int64_t stride, const int32_t* positions) {
+  rope_apply(x, cos, sin, N, int64_t(1), H, D, stride, int64_t(0), positions, Real(1));
+}
+
+template <typename Real>
+void attend_row(Real* out, Real* p, const Real* q, const Real* kT, int64_t ldk, const Real* v,
+                int64_t ldv, int64_t len, int64_t D) {
+  const Real scale = Real(1) / std::sqrt(Real(D));
+  for (int64_t j = 0; j < len; ++j) p[j] = 0;
+  for (int64_t d = 0; d < D; ++d) {
+    const Real qd = q[d];
+    const Real* kd = kT + d * ldk;
+    for (int64_t j = 0; j < len; ++j) p[j] += qd * kd[j];
+  }
+  Real mx = p[0] * scale;
+  for (int64_t j = 0; j < len; ++j) mx = std::max(mx, p[j] *= scale);
+  Real sum = 0;
+  for (int64_t j = 0; j < len; ++j) sum += (p[j] = std::exp(p[j] - mx));
+  const Real inv = Real(1) / sum;
+  for (int64_t j = 0; j < len; ++j) p[j] *= inv;
+  for (int64_t d = 0; d < D; ++d) out[d] = 0;
+  for (int64_t j = 0; j < len; ++j) {
+    const Real pj = p[j];
+    const Real* vj = v + j * ldv;
+    for (int64_t d = 0; d < D; ++d) out[d] += pj * vj[d];
+  }
 }
 
 template <typename Real>
@@ -163,27 +218,21 @@ void attention_forward(Real* out, Real* att, const Real* q, const Real* k, const
                        int64_t T, int64_t Hq, int64_t Hkv, int64_t D, int64_t qs, int64_t ks,
                        int64_t vs) {
   const int64_t group = Hq / Hkv;
-  const Real scale = Real(1) / std::sqrt(Real(D));
 #pragma omp parallel for schedule(static)
   for (int64_t bh = 0; bh < B * Hq; ++bh) {
     const int64_t b = bh / Hq, h = bh % Hq, kvh = h / group;
-    const Real* qb = q + b * T * qs + h * D;
+    thread_local std::vector<Real> kT;
+    kT.resize(size_t(D * T));
     const Real* kb = k + b * T * ks + kvh * D;
+    for (int64_t j = 0; j < T; ++j)
+      for (int64_t d = 0; d < D; ++d) kT[size_t(d * T + j)] = kb[j * ks + d];
     const Real* vb = v + b * T * vs + kvh * D;
     Real* p = att + bh * T * T;
-    gemm(false, true, int(T), int(T), int(D), scale, qb, int(qs), kb, int(ks), Real(0), p, int(T));
     for (int64_t t = 0; t < T; ++t) {
-      Real* row = p + t * T;
-      Real mx = row[0];
-      for (int64_t j = 1; j <= t; ++j) mx = std::max(mx, row[j]);
-      Real sum = 0;
-      for (int64_t j = 0; j <= t; ++j) sum += (row[j] = std::exp(row[j] - mx));
-      const Real inv = Real(1) / sum;
-      for (int64_t j = 0; j <= t; ++j) row[j] *= inv;
-      for (int64_t j = t + 1; j < T; ++j) row[j] = 0;
+      attend_row(out + (b * T + t) * Hq * D + h * D, p + t * T, q + (b * T + t) * qs + h * D,
+                 kT.data(), T, vb, vs, t + 1, D);
+      for (int64_t j = t + 1; j < T; ++j) p[t * T + j] = 0;
     }
-    gemm(false, false, int(T), int(D), int(T), Real(1), p, int(T), vb, int(vs), Real(0),
-         out + b * T * Hq * D + h * D, int(Hq * D));
   }
 }
 
@@ -305,6 +354,12 @@ void logprob_backward(Real* dlogits, const Real* dlogprobs, const Nullable<Real>
 }
 
 template <typename Real>
+void scale_inplace(Real* y, Real s, int64_t n) {
+#pragma omp parallel for schedule(static)
+  for (int64_t i = 0; i < n; ++i) y[i] *= s;
+}
+
+template <typename Real>
 void add_inplace(Real* y, const Real* x, int64_t n) {
 #pragma omp parallel for schedule(static)
   for (int64_t i = 0; i < n; ++i) y[i] += x[i];
@@ -325,7 +380,11 @@ void add_inplace(Real* y, const Real* x, int64_t n) {
                              int64_t, int64_t);                                                    \
   template void rope_backward(Real*, const Real*, const Real*, int64_t, int64_t, int64_t, int64_t, \
                               int64_t, int64_t);                                                   \
+  template void rope_forward_rows(Real*, const Real*, const Real*, int64_t, int64_t, int64_t,      \
+                                  int64_t, const int32_t*);                                        \
   template void rope_tables(Real*, Real*, int64_t, int64_t, double);                               \
+  template void attend_row(Real*, Real*, const Real*, const Real*, int64_t, const Real*, int64_t,  \
+                           int64_t, int64_t);                                                      \
   template void attention_forward(Real*, Real*, const Real*, const Real*, const Real*, int64_t,    \
                                   int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t);  \
   template void attention_backward(Real*, Real*, Real*, Real*, const Real*, const Real*,           \
@@ -337,7 +396,8 @@ void add_inplace(Real* y, const Real* x, int64_t n) {
                                 int64_t);                                                          \
   template void logprob_backward(Real*, const Real*, const Real*, const Real*, const Real*,        \
                                  const Real*, const int32_t*, int64_t, int64_t);                   \
-  template void add_inplace(Real*, const Real*, int64_t);
+  template void add_inplace(Real*, const Real*, int64_t);                                          \
+  template void scale_inplace(Real*, Real, int64_t);
 
 R1_INSTANTIATE_OPS(float)
 R1_INSTANTIATE_OPS(double)

@@ -55,9 +55,23 @@ void rope_forward(Real* x, const Real* cos, const Real* sin, int64_t B, int64_t 
 template <typename Real>
 void rope_backward(Real* dx, const Real* cos, const Real* sin, int64_t B, int64_t T, int64_t H,
                    int64_t D, int64_t stride, int64_t pos0);
+// The same rotation for N independent rows, row n at position positions[n]
+// (decoding: each sequence of a batch is at its own position).
+template <typename Real>
+void rope_forward_rows(Real* x, const Real* cos, const Real* sin, int64_t N, int64_t H, int64_t D,
+                       int64_t stride, const int32_t* positions);
 // Fills cos/sin tables (maxT, D/2).
 template <typename Real>
 void rope_tables(Real* cos, Real* sin, int64_t maxT, int64_t D, double theta);
+
+// One query row of causal attention over `len` keys, in a fixed order:
+// s_j = (Σ_d q_d·kT[d·ldk + j]) / √D (d ascending), p = softmax(s) (written to
+// p, len entries), out_d = Σ_j p_j·v[j·ldv + d] (j ascending). The training
+// forward and the decoder both compute attention with it, so a query's output
+// is the same whether it was computed alone or with the whole sequence.
+template <typename Real>
+void attend_row(Real* out, Real* p, const Real* q, const Real* kT, int64_t ldk, const Real* v,
+                int64_t ldv, int64_t len, int64_t D);
 
 // Causal grouped-query attention.
 // q (B,T,Hq,D) row stride qs; k, v (B,T,Hkv,D) row strides ks, vs;
@@ -91,6 +105,10 @@ template <typename Real>
 void logprob_backward(Real* dlogits, const Real* dlogprobs, const Nullable<Real>* dentropy,
                       const Real* logits, const Real* lse, const Real* entropy,
                       const int32_t* targets, int64_t N, int64_t V);
+
+// y (n) *= s
+template <typename Real>
+void scale_inplace(Real* y, Real s, int64_t n);
 
 // y (N,C) += x
 template <typename Real>

@@ -66,7 +66,7 @@ TrainingGraph::TrainingGraph(const ModelConfig& config, int64_t max_batch, int64
 }
 
 void TrainingGraph::forward(const Model& model, const int32_t* ids, const int32_t* targets,
-                            int64_t B, int64_t T) {
+                            int64_t B, int64_t T, float temperature) {
   const ModelConfig& c = config_;
   R1_CHECK(B >= 1 && B <= max_B_ && T >= 1 && T <= max_T_,
            "batch ({}, {}) exceeds the graph's capacity ({}, {})", B, T, max_B_, max_T_);
@@ -79,8 +79,10 @@ void TrainingGraph::forward(const Model& model, const int32_t* ids, const int32_
     R1_CHECK(targets[n] >= 0 && targets[n] < V,
              "target id {} at position {} is outside the vocabulary [0, {})", targets[n], n, V);
   }
+  R1_CHECK(temperature > 0, "temperature must be positive (got {})", temperature);
   B_ = B;
   T_ = T;
+  inv_temperature_ = 1.0f / temperature;
   std::copy(ids, ids + N, ids_.begin());
   std::copy(targets, targets + N, targets_.begin());
   const Weights& w = model.weights();
@@ -123,6 +125,7 @@ void TrainingGraph::forward(const Model& model, const int32_t* ids, const int32_
   ops::rmsnorm_forward(lnf_.data(), lnf_rstd_.data(), res_final_.data(), w.final_norm, N, C,
                        c.rms_norm_eps, C, C);
   ops::matmul_forward(logits_.data(), lnf_.data(), w.lm_head, nullptr, N, C, V);
+  if (inv_temperature_ != 1.0f) ops::scale_inplace(logits_.data(), inv_temperature_, N * V);
   ops::logprob_forward(logprobs_.data(), entropy_.data(), lse_.data(), logits_.data(), targets, N,
                        V);
 }
@@ -140,6 +143,7 @@ void TrainingGraph::backward(const Model& model, const float* dlogprobs, const f
 
   ops::logprob_backward(dlogits_.data(), dlogprobs, dentropy, logits_.data(), lse_.data(),
                         entropy_.data(), targets_.data(), N, V);
+  if (inv_temperature_ != 1.0f) ops::scale_inplace(dlogits_.data(), inv_temperature_, N * V);
   zero(dln_, N * C);
   ops::matmul_backward(dln_.data(), g.lm_head, nullptr, dlogits_.data(), lnf_.data(), w.lm_head, N,
                        C, V);
@@ -191,6 +195,19 @@ void TrainingGraph::backward(const Model& model, const float* dlogprobs, const f
                           A.ln1_rstd.data(), N, C, C, C);
   }
   ops::embedding_backward(g.embed, dres_.data(), ids_.data(), N, C);
+}
+
+void TrainingGraph::copy_kv(int64_t layer, int64_t b, int64_t t0, int64_t count, float* k,
+                            float* v) const {
+  const ModelConfig& c = config_;
+  const int64_t Q = c.q_dim(), K = c.kv_dim(), QKV = c.qkv_dim();
+  R1_CHECK(b < B_ && t0 + count <= T_, "copy_kv: rows outside the last forward");
+  const LayerActs& A = layers_[size_t(layer)];
+  for (int64_t t = 0; t < count; ++t) {
+    const int64_t n = b * T_ + t0 + t;
+    std::memcpy(k + t * K, A.qk.data() + n * (Q + K) + Q, size_t(K) * sizeof(float));
+    std::memcpy(v + t * K, A.qkv.data() + n * QKV + Q + K, size_t(K) * sizeof(float));
+  }
 }
 
 double weighted_loss(const float* logprobs, const float* entropy, const float* w, const float* e,

@@ -17,8 +17,10 @@ class TrainingGraph {
   // of targets[b,t] given ids[b,0..t] and the entropy of that distribution.
   // Sequences may be right-padded: causal attention keeps padding from
   // affecting earlier positions; give padded positions zero loss weight.
-  void forward(const Model& model, const int32_t* ids, const int32_t* targets, int64_t B,
-               int64_t T);
+  // The distribution is softmax(logits / temperature): RL scores tokens under
+  // the same temperature it sampled them with.
+  void forward(const Model& model, const int32_t* ids, const int32_t* targets, int64_t B, int64_t T,
+               float temperature = 1.0f);
   const float* logprobs() const { return logprobs_.data(); }  // (B,T)
   const float* entropy() const { return entropy_.data(); }    // (B,T)
   const float* logits() const { return logits_.data(); }      // (B,T,V)
@@ -26,6 +28,10 @@ class TrainingGraph {
   // Given dL/dlogprobs and dL/dentropy (B,T; dentropy may be null) of the last
   // forward, adds dL/dparams into `grads` (the model's flat layout).
   void backward(const Model& model, const float* dlogprobs, const float* dentropy, float* grads);
+
+  // Copies the rotated keys and the values of layer `layer`, batch row `b`,
+  // positions [t0, t0 + count) as (count, kv_dim) rows: a prompt's KV cache.
+  void copy_kv(int64_t layer, int64_t b, int64_t t0, int64_t count, float* k, float* v) const;
 
   int64_t max_batch() const { return max_B_; }
   int64_t max_seq() const { return max_T_; }
@@ -39,6 +45,7 @@ class TrainingGraph {
   ModelConfig config_;
   int64_t max_B_, max_T_;
   int64_t B_ = 0, T_ = 0;
+  float inv_temperature_ = 1.0f;
   std::vector<float> rope_cos_, rope_sin_;
   std::vector<LayerActs> layers_;
   std::vector<float> res_final_, lnf_, lnf_rstd_, logits_, lse_, logprobs_, entropy_;

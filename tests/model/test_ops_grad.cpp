@@ -126,7 +126,9 @@ TEST(Ops, AttentionIsCausal) {
   for (int64_t t = 0; t < T; ++t) {
     double sum = 0;
     for (int64_t j = 0; j < T; ++j) {
-      if (j > t) EXPECT_EQ(att[t * T + j], 0.0);
+      if (j > t) {
+        EXPECT_EQ(att[t * T + j], 0.0);
+      }
       sum += att[t * T + j];
     }
     EXPECT_NEAR(sum, 1.0, 1e-12);

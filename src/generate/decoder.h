@@ -1,0 +1,54 @@
+// Inference forward with a KV cache. A cache has `slots` sequences of up to
+// `max_seq` positions; prefill fills a slot from a prompt (through the
+// training forward, so a prompt's keys, values and logits are the trainer's
+// own), and decode advances many slots by one token in one batched pass
+// (GEMM over the batch, not per-sequence GEMV).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "model/model.h"
+#include "model/transformer.h"
+
+namespace r1 {
+
+class Decoder {
+ public:
+  Decoder(const Model& model, int64_t slots, int64_t max_seq);
+
+  // Runs the prompt through the model and stores its keys and values in
+  // `slot` (positions 0..n-1). Returns the logits of the last position (V).
+  const float* prefill(int64_t slot, const int32_t* prompt, int64_t n);
+  // Copies positions [0, n) of slot `from` into slot `to` (shared prompts).
+  void copy_slot(int64_t from, int64_t to, int64_t n);
+
+  // Appends tokens[i] at position positions[i] of slots[i] for i < n and
+  // returns the next-token logits, (n, V) row-major.
+  const float* decode(const int64_t* slots, const int32_t* tokens, const int32_t* positions,
+                      int64_t n);
+
+  const Model& model() const { return model_; }
+  int64_t slots() const { return slots_; }
+  int64_t max_seq() const { return max_seq_; }
+
+ private:
+  // Keys are cached transposed, (L, slots, Hkv, D, max_seq), so attention
+  // reads them as attend_row expects; values as (L, slots, max_seq, kv_dim).
+  float* kT_at(int64_t layer, int64_t slot, int64_t kv_head);
+  float* v_at(int64_t layer, int64_t slot, int64_t pos);
+  void store_k(int64_t layer, int64_t slot, int64_t pos, const float* k);
+
+  const Model& model_;
+  int64_t slots_, max_seq_;
+  TrainingGraph prefill_graph_;
+  std::vector<float> k_cache_, v_cache_;
+  std::vector<float> rope_cos_, rope_sin_;
+  // Decode activations for up to `slots` rows.
+  std::vector<float> x_, ln_, rstd_, qkv_, qk_, qk_rstd_, att_out_, tmp_, gu_, h_, logits_;
+  std::vector<float> scores_;  // (slots·heads, max_seq)
+  std::vector<int32_t> prefill_targets_;
+  std::vector<float> prefill_k_;  // (max_seq, kv_dim) staging for prefill
+};
+
+}  // namespace r1

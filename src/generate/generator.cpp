@@ -1,0 +1,170 @@
+#include "generate/generator.h"
+
+#include <algorithm>
+#include <map>
+
+#include "core/check.h"
+
+namespace r1 {
+
+namespace {
+
+int64_t context_of(const Model& model, const GeneratorOptions& options) {
+  return options.max_seq > 0 ? std::min(options.max_seq, model.config().max_position_embeddings)
+                             : model.config().max_position_embeddings;
+}
+
+}  // namespace
+
+Generator::Generator(const Model& model, GeneratorOptions options)
+    : options_(options),
+      decoder_(model, std::max<int64_t>(1, options.batch_size), context_of(model, options)),
+      sampler_(model.config().vocab_size) {}
+
+std::vector<GenerationResult> Generator::generate(
+    const std::vector<GenerationRequest>& requests,
+    const std::function<void(const GenerationResult&, int32_t)>& on_token) {
+  const int64_t V = decoder_.model().config().vocab_size;
+  const int64_t context = decoder_.max_seq();
+  for (size_t r = 0; r < requests.size(); ++r) {
+    const GenerationRequest& q = requests[r];
+    R1_CHECK(!q.prompt.empty(), "request {}: the prompt is empty (it needs at least one token)",
+             q.id);
+    R1_CHECK(int64_t(q.prompt.size()) < context,
+             "request {}: the prompt has {} tokens; the context holds {} (prompt + at least one "
+             "new token)",
+             q.id, q.prompt.size(), context);
+    for (int32_t t : q.prompt)
+      R1_CHECK(t >= 0 && t < V, "request {}: prompt token {} is outside the vocabulary [0, {})",
+               q.id, t, V);
+    for (int32_t t : q.stop_ids)
+      R1_CHECK(t >= 0 && t < V, "request {}: stop token {} is outside the vocabulary [0, {})", q.id,
+               t, V);
+  }
+  std::vector<GenerationResult> results(requests.size());
+
+  // Shared prefill: a prompt's cache stays in the slot that prefilled it (or
+  // in the logits copy below) until every request with that prompt started.
+  struct Prefix {
+    int64_t remaining = 0;  // requests with this prompt not yet started
+    int64_t slot = -1;      // a live slot holding the prompt's cache, if any
+    std::vector<float> logits;
+  };
+  std::map<std::vector<int32_t>, Prefix> prefixes;
+  if (options_.share_prefill)
+    for (const GenerationRequest& q : requests) ++prefixes[q.prompt].remaining;
+
+  struct Slot {
+    int64_t request = -1;  // index into requests; -1 when free
+    int64_t position = 0;  // tokens in the cache
+    int32_t next = 0;      // token to feed at `position`
+    Rng rng{0};
+  };
+  const int64_t S = decoder_.slots();
+  std::vector<Slot> slots(static_cast<size_t>(S));
+  size_t queued = 0;
+  int64_t active = 0;
+
+  // Samples the next token of slot s from `logits`; returns false when the
+  // sequence has finished (and frees the slot).
+  auto advance = [&](int64_t s, const float* logits) {
+    Slot& slot = slots[size_t(s)];
+    const GenerationRequest& q = requests[size_t(slot.request)];
+    GenerationResult& out = results[size_t(slot.request)];
+    const SampledToken tok = sampler_.sample(logits, q.sampling, slot.rng.uniform());
+    if (q.top_logprobs > 0) out.top.push_back(sampler_.top(logits, q.sampling, q.top_logprobs));
+    out.tokens.push_back(tok.token);
+    out.logprobs.push_back(tok.logprob);
+    if (on_token) on_token(out, tok.token);
+    const bool stop =
+        std::find(q.stop_ids.begin(), q.stop_ids.end(), tok.token) != q.stop_ids.end() ||
+        (q.stop_when && q.stop_when(out.tokens));
+    const bool full =
+        int64_t(out.tokens.size()) >= q.max_new_tokens || slot.position + 1 >= context;
+    if (stop || full) {
+      out.stop_reason = stop ? "stop" : "length";
+      // The slot is reused from now on: it no longer holds its prompt.
+      if (options_.share_prefill) {
+        auto it = prefixes.find(q.prompt);
+        if (it != prefixes.end() && it->second.slot == s) it->second.slot = -1;
+      }
+      slot.request = -1;
+      --active;
+      return false;
+    }
+    slot.next = tok.token;
+    return true;
+  };
+
+  auto start = [&](int64_t s, size_t r) {
+    const GenerationRequest& q = requests[r];
+    Slot& slot = slots[size_t(s)];
+    slot.request = int64_t(r);
+    slot.rng = Rng(options_.seed, q.id);
+    slot.position = int64_t(q.prompt.size());
+    results[r].id = q.id;
+    ++active;
+    const int64_t n = int64_t(q.prompt.size());
+    if (q.max_new_tokens <= 0) {
+      results[r].stop_reason = "length";
+      slot.request = -1;
+      --active;
+      return;
+    }
+    const float* logits;
+    if (options_.share_prefill) {
+      Prefix& p = prefixes[q.prompt];
+      if (p.slot >= 0 && p.slot != s) {
+        decoder_.copy_slot(p.slot, s, n);
+        logits = p.logits.data();
+      } else {
+        logits = decoder_.prefill(s, q.prompt.data(), n);
+        p.logits.assign(logits, logits + V);
+        logits = p.logits.data();
+      }
+      --p.remaining;
+      p.slot = p.remaining > 0 ? s : -1;
+      if (p.remaining == 0) {
+        // Keep the logits alive for this call, then drop the entry.
+        std::vector<float> keep = std::move(p.logits);
+        prefixes.erase(q.prompt);
+        advance(s, keep.data());
+        return;
+      }
+    } else {
+      logits = decoder_.prefill(s, q.prompt.data(), n);
+    }
+    advance(s, logits);
+  };
+
+  std::vector<int64_t> batch_slots;
+  std::vector<int32_t> batch_tokens, batch_positions;
+  while (queued < requests.size() || active > 0) {
+    // Fill free slots (continuously, or only once the whole pool is idle).
+    if (options_.continuous_batching || active == 0) {
+      // A slot holding a shared prompt is busy with its own request; when
+      // that ends, advance() forgets it as the prompt's holder.
+      for (int64_t s = 0; s < S && queued < requests.size(); ++s)
+        if (slots[size_t(s)].request < 0) start(s, queued++);
+    }
+    batch_slots.clear();
+    batch_tokens.clear();
+    batch_positions.clear();
+    for (int64_t s = 0; s < S; ++s)
+      if (slots[size_t(s)].request >= 0) {
+        batch_slots.push_back(s);
+        batch_tokens.push_back(slots[size_t(s)].next);
+        batch_positions.push_back(int32_t(slots[size_t(s)].position));
+      }
+    if (batch_slots.empty()) continue;
+    const float* logits = decoder_.decode(batch_slots.data(), batch_tokens.data(),
+                                          batch_positions.data(), int64_t(batch_slots.size()));
+    for (size_t i = 0; i < batch_slots.size(); ++i) {
+      ++slots[size_t(batch_slots[i])].position;
+      advance(batch_slots[i], logits + int64_t(i) * V);
+    }
+  }
+  return results;
+}
+
+}  // namespace r1

@@ -1,0 +1,69 @@
+// Batched generation: many requests through a fixed pool of KV-cache slots.
+// With continuous batching a finished sequence's slot takes the next queued
+// request at once; without it the pool is refilled only when all its
+// sequences have finished. Requests with the same prompt (the G samples of a
+// GRPO group) share one prefill: the prompt runs through the model once and
+// its cache is copied into each sample's slot.
+//
+// Randomness: the u of the token at completion position p of request r is
+// draw p of the stream Rng(seed, r.id): a request's tokens do not depend on
+// batch size, thread count, slot, or batching mode.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "generate/decoder.h"
+#include "generate/sampler.h"
+
+namespace r1 {
+
+struct GenerationRequest {
+  uint64_t id = 0;  // keys the random stream; unique per request
+  std::vector<int32_t> prompt;
+  SamplingParams sampling;
+  int64_t max_new_tokens = 128;
+  std::vector<int32_t> stop_ids;  // e.g. EOS; the stop token is kept in the output
+  // Optional text stop condition over the completion so far (stop strings);
+  // returns true to stop after the latest token.
+  std::function<bool(const std::vector<int32_t>&)> stop_when;
+  int top_logprobs = 0;  // also report the n most likely alternatives
+};
+
+struct GenerationResult {
+  uint64_t id = 0;
+  std::vector<int32_t> tokens;                              // the completion
+  std::vector<float> logprobs;                              // of each completion token
+  std::vector<std::vector<std::pair<int32_t, float>>> top;  // with top_logprobs
+  std::string stop_reason;  // "stop" (stop id or string) or "length"
+};
+
+struct GeneratorOptions {
+  int64_t batch_size = 64;  // KV-cache slots decoded together
+  int64_t max_seq = 0;      // context per slot; 0: the model's max_position_embeddings
+  bool continuous_batching = true;
+  bool share_prefill = true;
+  uint64_t seed = 0;
+};
+
+class Generator {
+ public:
+  Generator(const Model& model, GeneratorOptions options);
+
+  // Results are in request order. `on_token` (optional) is told of every
+  // generated token, for progress and streaming.
+  std::vector<GenerationResult> generate(
+      const std::vector<GenerationRequest>& requests,
+      const std::function<void(const GenerationResult&, int32_t)>& on_token = {});
+
+  int64_t max_seq() const { return decoder_.max_seq(); }
+
+ private:
+  GeneratorOptions options_;
+  Decoder decoder_;
+  Sampler sampler_;
+};
+
+}  // namespace r1

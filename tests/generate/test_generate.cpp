@@ -1,0 +1,175 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+
+#include "core/check.h"
+#include "core/rng.h"
+#include "core/threads.h"
+#include "generate/generator.h"
+#include "model/presets.h"
+#include "model/transformer.h"
+
+namespace r1 {
+
+namespace {
+
+// A small random model whose distributions are far from uniform (std 0.3),
+// with GQA and per-head q/k norms so every decode path is exercised.
+Model test_model(const std::string& type = "qwen3") {
+  ModelConfig c = model_preset("tiny", 53);
+  c.model_type = type;
+  c.qk_norm = type == "qwen3";
+  c.qkv_bias = type == "qwen2";
+  c.max_position_embeddings = 64;
+  Model m(c);
+  m.init_random(11, 0.3f);
+  if (c.qkv_bias) {  // non-zero biases so they matter
+    Rng rng(3);
+    for (const ParamTensor& t : m.layout().tensors)
+      if (t.name.find("bias") != std::string::npos)
+        for (int64_t i = 0; i < t.numel(); ++i)
+          m.data()[t.offset + size_t(i)] = 0.1f * rng.normal();
+  }
+  return m;
+}
+
+std::vector<GenerationRequest> test_requests(int n_prompts, int group, float temperature) {
+  std::vector<GenerationRequest> out;
+  for (int p = 0; p < n_prompts; ++p) {
+    Rng rng(99, uint64_t(p));
+    std::vector<int32_t> prompt(size_t(3 + p % 9));
+    for (int32_t& t : prompt) t = int32_t(rng.below(53));
+    for (int g = 0; g < group; ++g) {
+      GenerationRequest q;
+      q.id = uint64_t(p * group + g);
+      q.prompt = prompt;
+      q.sampling.temperature = temperature;
+      q.max_new_tokens = 5 + (p * 7 + g) % 17;
+      q.stop_ids = {7};
+      out.push_back(q);
+    }
+  }
+  return out;
+}
+
+std::vector<GenerationResult> run(const Model& m, const std::vector<GenerationRequest>& reqs,
+                                  int64_t batch, int threads, bool continuous = true,
+                                  bool share = true) {
+  set_threads(threads);
+  Generator gen(m, {batch, 0, continuous, share, 1234});
+  auto out = gen.generate(reqs);
+  set_threads(0);
+  return out;
+}
+
+}  // namespace
+
+// The invariant GRPO's ratio depends on: the log-prob generation reports for a
+// sampled token equals the training forward's on the same sequence.
+TEST(Generate, LogprobsAgreeWithTheTrainer) {
+  for (const std::string type : {"qwen3", "qwen2", "llama"}) {
+    const Model m = test_model(type);
+    const auto reqs = test_requests(9, 4, 0.8f);
+    for (int64_t batch : {1, 7, 64})
+      for (int threads : {1, 2}) {
+        const auto results = run(m, reqs, batch, threads);
+        TrainingGraph graph(m.config(), 1, 64);
+        double max_diff = 0;
+        int64_t equal = 0, total = 0;
+        for (size_t r = 0; r < reqs.size(); ++r) {
+          std::vector<int32_t> seq = reqs[r].prompt;
+          seq.insert(seq.end(), results[r].tokens.begin(), results[r].tokens.end());
+          const int64_t T = int64_t(seq.size()) - 1, P = int64_t(reqs[r].prompt.size());
+          graph.forward(m, seq.data(), seq.data() + 1, 1, T, 0.8f);
+          for (size_t i = 0; i < results[r].tokens.size(); ++i) {
+            const float trainer = graph.logprobs()[P - 1 + int64_t(i)];
+            max_diff = std::max(max_diff, double(std::abs(trainer - results[r].logprobs[i])));
+            equal += trainer == results[r].logprobs[i];
+            ++total;
+          }
+        }
+        EXPECT_LE(max_diff, 1e-5) << type << " batch " << batch << " threads " << threads;
+        RecordProperty(
+            type + "_b" + std::to_string(batch) + "_t" + std::to_string(threads) + "_bit_equal",
+            std::to_string(equal) + "/" + std::to_string(total));
+      }
+  }
+}
+
+TEST(Generate, SameTokensForAnyBatchThreadsOrBatchingMode) {
+  const Model m = test_model();
+  const auto reqs = test_requests(8, 3, 1.0f);
+  const auto reference = run(m, reqs, 1, 1);
+  for (int64_t batch : {1, 7, 64})
+    for (int threads : {1, 2})
+      for (bool continuous : {true, false})
+        for (bool share : {true, false}) {
+          const auto out = run(m, reqs, batch, threads, continuous, share);
+          for (size_t r = 0; r < reqs.size(); ++r) {
+            EXPECT_EQ(out[r].tokens, reference[r].tokens)
+                << "request " << r << " batch " << batch << " threads " << threads << " continuous "
+                << continuous << " share " << share;
+            EXPECT_EQ(out[r].stop_reason, reference[r].stop_reason);
+          }
+        }
+}
+
+TEST(Generate, GreedyWithCacheEqualsFullRecomputation) {
+  const Model m = test_model();
+  auto reqs = test_requests(5, 1, 0.0f);
+  for (auto& q : reqs) q.stop_ids.clear();
+  const auto results = run(m, reqs, 4, 2);
+  TrainingGraph graph(m.config(), 1, 64);
+  const int64_t V = m.config().vocab_size;
+  for (size_t r = 0; r < reqs.size(); ++r) {
+    std::vector<int32_t> seq = reqs[r].prompt;
+    for (int64_t i = 0; i < reqs[r].max_new_tokens; ++i) {
+      graph.forward(m, seq.data(), seq.data(), 1, int64_t(seq.size()));
+      const float* last = graph.logits() + (int64_t(seq.size()) - 1) * V;
+      seq.push_back(int32_t(std::max_element(last, last + V) - last));
+    }
+    const std::vector<int32_t> expected(seq.begin() + int64_t(reqs[r].prompt.size()), seq.end());
+    EXPECT_EQ(results[r].tokens, expected) << "request " << r;
+    EXPECT_EQ(results[r].stop_reason, "length");
+  }
+}
+
+TEST(Generate, StopsOnStopIdAndReportsIt) {
+  const Model m = test_model();
+  auto reqs = test_requests(6, 2, 1.0f);
+  const auto results = run(m, reqs, 5, 2);
+  int stops = 0;
+  for (size_t r = 0; r < reqs.size(); ++r) {
+    const auto& t = results[r].tokens;
+    ASSERT_FALSE(t.empty());
+    if (results[r].stop_reason == "stop") {
+      ++stops;
+      EXPECT_EQ(t.back(), 7);
+    } else {
+      EXPECT_EQ(int64_t(t.size()), reqs[r].max_new_tokens);
+    }
+    // No stop id before the end.
+    EXPECT_EQ(std::count(t.begin(), t.end() - 1, 7), 0);
+  }
+  EXPECT_GT(stops, 0);
+}
+
+TEST(Generate, BadRequestsGetClearErrors) {
+  const Model m = test_model();
+  Generator gen(m, {4, 0, true, true, 1});
+  GenerationRequest empty;
+  EXPECT_THROW(gen.generate({empty}), Error);
+  GenerationRequest too_long;
+  too_long.prompt.assign(64, 1);
+  EXPECT_THROW(gen.generate({too_long}), Error);
+  GenerationRequest bad_stop;
+  bad_stop.prompt = {1, 2};
+  bad_stop.stop_ids = {53};
+  EXPECT_THROW(gen.generate({bad_stop}), Error);
+  GenerationRequest bad_token;
+  bad_token.prompt = {1, -3};
+  EXPECT_THROW(gen.generate({bad_token}), Error);
+}
+
+}  // namespace r1
