@@ -1,0 +1,24 @@
+// Shared pieces of the benchmarks: the machine's measured SGEMM ceiling, a
+// median-of-runs timer, and running a PyTorch baseline script from tools/.
+#pragma once
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+namespace r1::bench {
+
+// Best GFLOP/s of large single-precision GEMMs at the current thread count.
+double sgemm_ceiling_gflops();
+
+// Median seconds of `runs` calls of fn after `warmup` calls.
+double median_seconds(const std::function<void()>& fn, int runs, int warmup = 1);
+
+// Runs `/usr/bin/python3 tools/SCRIPT args` from the source tree and parses the
+// last line of its stdout as JSON; nullopt (with a note on stderr) when
+// PyTorch is not installed or the script fails.
+std::optional<nlohmann::json> run_torch_baseline(const std::string& script,
+                                                 const std::string& args);
+
+}  // namespace r1::bench
