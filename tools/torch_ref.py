@@ -233,7 +233,9 @@ def attention(cfg, params, prefix, x, cos, sin, layer, cache, start_pos):
         v = cache.values[layer][:b, :, :end]
     k = repeat_kv(k, heads // kv_heads)
     v = repeat_kv(v, heads // kv_heads)
-    scores = torch.matmul(q, k.transpose(-1, -2)) * hd**-0.5
+    # Scaling q instead of the (T × keys) scores is the same product with a
+    # quarter of the multiplications at benchmark sizes.
+    scores = torch.matmul(q * hd**-0.5, k.transpose(-1, -2))
     # Query at absolute position start_pos + i sees keys 0 .. start_pos + i.
     key_len = k.shape[-2]
     query_pos = torch.arange(start_pos, start_pos + t)[:, None]
