@@ -1,0 +1,56 @@
+#include <gtest/gtest.h>
+
+#include "core/check.h"
+#include "core/config.h"
+
+namespace r1 {
+
+namespace {
+
+Config example() {
+  return Config({{"learning_rate", 1e-6, "AdamW learning rate"},
+                 {"num_generations", 16, "samples per prompt (G)"},
+                 {"loss_type", "grpo", "loss aggregation"},
+                 {"stop", nlohmann::json::array(), "stop strings"},
+                 {"dynamic_sampling", false, "drop zero-variance groups"}});
+}
+
+void expect_error(const std::function<void()>& fn, const std::string& needle) {
+  try {
+    fn();
+    FAIL() << "expected an error mentioning " << needle;
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+
+TEST(Config, YamlThenOverrides) {
+  Config c = example();
+  c.load_yaml_string("learning_rate: 3e-6\nnum_generations: 8\nstop: ['</answer>']\n", "r.yaml");
+  c.set("loss_type=dapo");
+  c.set("dynamic_sampling=true");
+  EXPECT_DOUBLE_EQ(c.get<double>("learning_rate"), 3e-6);
+  EXPECT_EQ(c.get<int>("num_generations"), 8);
+  EXPECT_EQ(c.get<std::string>("loss_type"), "dapo");
+  EXPECT_TRUE(c.get<bool>("dynamic_sampling"));
+  EXPECT_EQ(c.at("stop")[0], "</answer>");
+  // An integer is accepted where a float is declared, not the other way.
+  c.set("learning_rate=1");
+  EXPECT_DOUBLE_EQ(c.get<double>("learning_rate"), 1.0);
+  // Declaration order is kept in the resolved copy.
+  EXPECT_EQ(c.resolved().begin().key(), "learning_rate");
+}
+
+TEST(Config, UnknownKeysAndWrongTypesAreErrors) {
+  Config c = example();
+  expect_error([&] { c.load_yaml_string("lerning_rate: 1\n", "r.yaml"); },
+               "r.yaml: unknown key 'lerning_rate'");
+  expect_error([&] { c.set("num_generations=2.5"); }, "expects a number");
+  expect_error([&] { c.set("loss_type"); }, "expected key=value");
+  expect_error([&] { c.load_yaml_string("a: [1, 2\n", "bad.yaml"); }, "bad.yaml");
+  expect_error([&] { c.load_yaml_string("- 1\n- 2\n", "list.yaml"); }, "mapping");
+}
+
+}  // namespace r1
