@@ -2,6 +2,7 @@
 
 #include <utf8proc.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -52,18 +53,6 @@ bool is_inert(NormalForm form, uint32_t cp) {
   return false;
 }
 
-bool is_inert_text(NormalForm form, std::string_view text) {
-  size_t pos = 0;
-  while (pos < text.size()) {
-    if (static_cast<uint8_t>(text[pos]) < 0x80) {
-      ++pos;
-      continue;
-    }
-    if (!is_inert(form, next_code_point(text, pos))) return false;
-  }
-  return true;
-}
-
 std::string normalize(NormalForm form, std::string_view text) {
   int options = UTF8PROC_STABLE;
   switch (form) {
@@ -97,11 +86,42 @@ Normalizer Normalizer::from_json(const nlohmann::json& j, const std::string& fie
   return n;
 }
 
+// Inert characters have combining class 0 and never combine with the
+// character before them, so text can be normalized piecewise between them:
+// only each run of other characters, together with the inert character just
+// before it (which may be the start of a composition), goes to utf8proc.
+// Text that is mostly ASCII or CJK is thus copied, not normalized.
 std::string_view Normalizer::apply(std::string_view text, std::string& storage) const {
   std::string_view current = text;
+  std::string result;
   for (const NormalForm form : forms_) {
-    if (is_inert_text(form, current)) continue;
-    storage = normalize(form, current);
+    result.clear();
+    size_t copied = 0;
+    size_t last_inert = 0;
+    size_t pos = 0;
+    while (pos < current.size()) {
+      const size_t start = pos;
+      if (static_cast<uint8_t>(current[pos]) < 0x80) {
+        last_inert = pos++;
+        continue;
+      }
+      if (is_inert(form, next_code_point(current, pos))) {
+        last_inert = start;
+        continue;
+      }
+      while (pos < current.size()) {
+        size_t next = pos;
+        if (is_inert(form, next_code_point(current, next))) break;
+        pos = next;
+      }
+      const size_t region = std::max(std::min(last_inert, start), copied);
+      result.append(current.substr(copied, region - copied));
+      result.append(normalize(form, current.substr(region, pos - region)));
+      copied = pos;
+    }
+    if (copied == 0) continue;  // nothing needed normalizing
+    result.append(current.substr(copied));
+    storage.swap(result);
     current = storage;
   }
   return current;
