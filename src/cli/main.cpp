@@ -10,6 +10,8 @@ int main(int argc, char** argv) {
   r1::cli::add_version(app);
   r1::cli::add_pretrain(app);
   r1::cli::add_score(app);
+  r1::cli::add_tokenize(app);
+  r1::cli::add_tokenizer(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
