@@ -339,9 +339,17 @@ Answer make_text(std::string_view s, bool prose) {
 
 Answer parse_structure(std::string_view s, int depth);
 
+size_t count_occurrences(std::string_view s, std::string_view needle) {
+  size_t n = 0;
+  for (size_t pos = s.find(needle); pos != std::string_view::npos; pos = s.find(needle, pos + 1))
+    ++n;
+  return n;
+}
+
 Answer make_collection(Answer::Kind kind, const std::vector<std::string_view>& parts, int depth) {
   Answer a;
   a.kind = kind;
+  if (parts.size() > kMaxCollectionItems) return make_text("", false);
   for (std::string_view part : parts) {
     Answer item = parse_structure(part, depth + 1);
     // ± inside an unordered collection adds both values to it.
@@ -417,6 +425,8 @@ Answer parse_structure_kind(std::string_view s, int depth) {
   }
   if (auto parts = split_top_level(s, ","); parts.size() > 1)
     return make_collection(Answer::Kind::List, parts, depth);
+  // Each ± doubles the values; more than two is not an answer but an attack.
+  if (count_occurrences(s, "\\pm") + count_occurrences(s, "\\mp") > 2) return make_text(s, false);
   for (std::string_view sign : {"\\pm", "\\mp"}) {
     const size_t pos = s.find(sign);
     if (pos != std::string_view::npos && !(pos + 3 < s.size() && is_letter(s[pos + 3]))) {

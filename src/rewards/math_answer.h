@@ -33,7 +33,10 @@ inline constexpr int kNumericPoints = 5;
 
 // Answers longer than this are compared as normalised text only, so a hostile
 // completion cannot make the check slow.
-inline constexpr size_t kMaxAnswerBytes = 4096;
+inline constexpr size_t kMaxAnswerBytes = 2048;
+// Tuples, sets and lists with more items are compared as text: unordered
+// matching is quadratic.
+inline constexpr size_t kMaxCollectionItems = 128;
 
 struct Answer {
   enum class Kind { Scalar, Text, Tuple, Set, List, Union, Matrix, Equation };
