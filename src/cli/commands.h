@@ -11,5 +11,6 @@ void add_pretrain(CLI::App& app);
 void add_score(CLI::App& app);
 void add_tokenize(CLI::App& app);
 void add_tokenizer(CLI::App& app);
+void add_reward(CLI::App& app);
 
 }  // namespace r1::cli

@@ -1,0 +1,70 @@
+#include "rewards/composite_reward.h"
+
+#include <cmath>
+
+#include "core/check.h"
+
+namespace r1 {
+
+CompositeReward::CompositeReward(std::vector<Component> components)
+    : components_(std::move(components)) {
+  R1_CHECK(!components_.empty(), "a composite reward needs at least one component");
+  for (size_t i = 0; i < components_.size(); ++i) {
+    R1_CHECK(components_[i].reward != nullptr, "composite reward: component {} is empty", i);
+    const std::string name = components_[i].reward->name();
+    R1_CHECK(std::isfinite(components_[i].weight),
+             "composite reward: weight of '{}' must be finite, got {}", name,
+             components_[i].weight);
+    for (size_t j = 0; j < i; ++j)
+      R1_CHECK(components_[j].reward->name() != name, "composite reward: '{}' is listed twice",
+               name);
+  }
+}
+
+std::string CompositeReward::name() const {
+  std::string out;
+  for (const Component& c : components_) {
+    if (!out.empty()) out += '+';
+    out += c.reward->name();
+  }
+  return out;
+}
+
+RewardResult CompositeReward::score(const RewardInput& input) const {
+  CompositeResult result = score_components(input);
+  return {result.value, std::move(result.reason)};
+}
+
+std::vector<RewardResult> CompositeReward::score_batch(
+    const std::vector<RewardInput>& inputs) const {
+  std::vector<RewardResult> out;
+  out.reserve(inputs.size());
+  for (CompositeResult& result : score_components_batch(inputs))
+    out.push_back({result.value, std::move(result.reason)});
+  return out;
+}
+
+CompositeResult CompositeReward::score_components(const RewardInput& input) const {
+  return std::move(score_components_batch({input})[0]);
+}
+
+std::vector<CompositeResult> CompositeReward::score_components_batch(
+    const std::vector<RewardInput>& inputs) const {
+  std::vector<CompositeResult> out(inputs.size());
+  for (const Component& component : components_) {
+    std::vector<RewardResult> results = component.reward->score_batch(inputs);
+    R1_CHECK(results.size() == inputs.size(), "reward '{}' returned {} results for {} inputs",
+             component.reward->name(), results.size(), inputs.size());
+    const std::string name = component.reward->name();
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      CompositeResult& total = out[i];
+      total.value += component.weight * results[i].value;
+      if (!total.reason.empty()) total.reason += "; ";
+      total.reason += name + ": " + results[i].reason;
+      total.components.push_back({name, component.weight, std::move(results[i])});
+    }
+  }
+  return out;
+}
+
+}  // namespace r1
