@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <utility>
 
 #include "core/check.h"
@@ -56,6 +57,27 @@ class Fd {
 
  private:
   int fd_ = -1;
+};
+
+// A private working directory for unsandboxed runs, removed with everything
+// the program wrote into it on every path out of run().
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "r1-code-XXXXXX").string();
+    R1_CHECK(mkdtemp(pattern.data()) != nullptr, "sandbox: mkdtemp failed: {}", strerror(errno));
+    path_ = pattern;
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
 };
 
 std::string errno_text() {
@@ -349,12 +371,11 @@ SandboxResult Sandbox::run(const SandboxRequest& request) const {
   owned.emplace_back(err_pipe[1]);
   Fd exec_error_write(exec_error_pipe[1]);
 
+  std::optional<TempDir> unsandboxed_dir;
   std::string temp_dir;
   std::vector<std::string> args;
   if (config_.unsandboxed) {
-    std::string pattern = (std::filesystem::temp_directory_path() / "r1-code-XXXXXX").string();
-    R1_CHECK(mkdtemp(pattern.data()) != nullptr, "sandbox: mkdtemp failed: {}", errno_text());
-    temp_dir = pattern;
+    temp_dir = unsandboxed_dir.emplace().path();
     for (const SandboxFile& file : request.files) {
       std::ofstream out(temp_dir + "/" + file.name, std::ios::binary);
       out << file.content;
@@ -421,7 +442,6 @@ SandboxResult Sandbox::run(const SandboxRequest& request) const {
   if (::read(exec_error_read.get(), &exec_errno, sizeof exec_errno) == sizeof exec_errno) {
     while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
     }
-    if (!temp_dir.empty()) std::filesystem::remove_all(temp_dir);
     fail("sandbox: starting {} failed: {}", argv[0], strerror(exec_errno));
   }
 
@@ -491,10 +511,6 @@ SandboxResult Sandbox::run(const SandboxRequest& request) const {
   result.wall_seconds = seconds_since(start);
   result.cpu_seconds = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
                        1e-6 * static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
-  if (!temp_dir.empty()) {
-    std::error_code ignored;
-    std::filesystem::remove_all(temp_dir, ignored);
-  }
   if (result.outcome != SandboxOutcome::exited) return result;
   if (WIFSIGNALED(status)) {
     result.outcome = SandboxOutcome::signaled;

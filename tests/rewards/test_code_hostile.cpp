@@ -6,7 +6,9 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -30,33 +32,39 @@ struct Hostile {
   std::string expected_reason;  // a substring of the reason
 };
 
-// Processes running under the private sandbox uids (uid_base + launcher pid).
-int sandbox_processes(uid_t uid_base) {
+// Live processes whose parent is this test process. The test is a child
+// subreaper, so anything a sandbox leaves behind — even a daemon that escaped
+// its namespace — is re-parented to us and counted here; other test processes
+// running sandboxes at the same time are not.
+int child_processes() {
+  while (waitpid(-1, nullptr, WNOHANG) > 0) {
+  }
+  const std::string self = std::to_string(getpid());
   int count = 0;
   DIR* proc = opendir("/proc");
   while (dirent* entry = readdir(proc)) {
     if (entry->d_name[0] < '0' || entry->d_name[0] > '9') continue;
     std::ifstream status(std::string("/proc/") + entry->d_name + "/status");
-    std::string key;
+    std::string key, state, parent;
     while (status >> key) {
-      if (key == "Uid:") {
-        uint64_t uid = 0;
-        status >> uid;
-        if (uid >= uid_base && uid < uint64_t{uid_base} + (1u << 22)) ++count;
+      if (key == "State:") status >> state;
+      if (key == "PPid:") {
+        status >> parent;
         break;
       }
     }
+    if (parent == self && state != "Z") ++count;
   }
   closedir(proc);
   return count;
 }
 
 // Waits (bounded) for processes being killed to be gone.
-int sandbox_processes_after_settling(uid_t uid_base) {
-  int count = sandbox_processes(uid_base);
+int child_processes_after_settling() {
+  int count = child_processes();
   for (int i = 0; i < 30 && count > 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    count = sandbox_processes(uid_base);
+    count = child_processes();
   }
   return count;
 }
@@ -64,6 +72,7 @@ int sandbox_processes_after_settling(uid_t uid_base) {
 class HostileCode : public ::testing::Test {
  protected:
   void SetUp() override {
+    ASSERT_EQ(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
     tag_ = std::to_string(getpid());
     secret_path_ = "/tmp/r1_secret_" + tag_ + ".txt";
     secret_ = "TOPSECRET-" + tag_;
@@ -180,7 +189,7 @@ TEST_F(HostileCode, EveryHostileProgramGetsZeroAndLeavesNothingBehind) {
                                << "': " << good.reason;
   }
 
-  EXPECT_EQ(sandbox_processes_after_settling(reward.sandbox().config().uid_base), 0);
+  EXPECT_EQ(child_processes_after_settling(), 0);
   for (const std::string& path :
        {escape_tmp, escape_repo, std::string("/usr/r1_escape"), std::string("/r1_escape")}) {
     EXPECT_FALSE(path_exists(path)) << path;
