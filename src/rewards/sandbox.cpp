@@ -333,8 +333,8 @@ Sandbox::Sandbox(SandboxConfig config) : config_(std::move(config)) {
   }
   system_mount_args_ = system_mounts(config_.extra_ro_binds);
   notes_.push_back(
-      "bubblewrap: user, pid, net, ipc, uts, cgroup namespaces; read-only /usr (+/bin, /lib "
-      "links); private tmpfs /tmp; no network");
+      "bubblewrap: user, pid, net, ipc, uts, cgroup namespaces; read-only /, /usr (+/bin, /lib "
+      "links) and /dev; private size-capped tmpfs /tmp and /dev/shm; no network");
 
   // Probe: namespaces may be disabled (sysctls, container policy).
   SandboxRequest probe;
@@ -389,13 +389,17 @@ SandboxResult Sandbox::run(const SandboxRequest& request) const {
             kSandboxId,          "--gid",         kSandboxId,       "--hostname",       "sandbox",
             "--die-with-parent", "--new-session"};
     args.insert(args.end(), system_mount_args_.begin(), system_mount_args_.end());
-    args.insert(args.end(), {"--dev", "/dev", "--proc", "/proc", "--size",
-                             std::to_string(limits.tmpfs_bytes), "--tmpfs", kWorkDir});
+    // bwrap's /dev and / are RAM-backed tmpfs without a size limit and owned
+    // by the sandbox user: read-only, or a program could fill the host's memory.
+    const std::string tmpfs_size = std::to_string(limits.tmpfs_bytes);
+    args.insert(args.end(),
+                {"--dev", "/dev", "--size", tmpfs_size, "--tmpfs", "/dev/shm", "--remount-ro",
+                 "/dev", "--proc", "/proc", "--size", tmpfs_size, "--tmpfs", kWorkDir});
     for (size_t i = 0; i < request.files.size(); ++i) {
       args.insert(args.end(), {"--file", std::to_string(3 + i),
                                std::string(kWorkDir) + "/" + request.files[i].name});
     }
-    args.insert(args.end(), {"--chdir", kWorkDir, "--clearenv"});
+    args.insert(args.end(), {"--remount-ro", "/", "--chdir", kWorkDir, "--clearenv"});
     for (const auto& [key, value] : program_environment()) {
       args.insert(args.end(), {"--setenv", key, value});
     }

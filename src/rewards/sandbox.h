@@ -1,6 +1,7 @@
 // Runs an untrusted program with hard limits, inside a bubblewrap (`bwrap`)
 // sandbox: no network, a read-only view of the system directories only, a
-// private size-capped tmpfs as work directory, its own PID/IPC/UTS/user
+// private size-capped tmpfs as work directory (everything else read-only,
+// so nothing can fill the host's memory through an unlimited tmpfs), its own PID/IPC/UTS/user
 // namespaces, and limits on wall time, CPU seconds, address space, process
 // count and output bytes. The program gets no shell: we fork and exec bwrap
 // directly, and everything it needs (files, stdin) is passed through memfds,
@@ -39,7 +40,8 @@ struct SandboxLimits {
   int max_processes = 32;
   // stdout + stderr together; the program is killed when it writes more.
   int64_t max_output_bytes = int64_t{1} << 20;
-  // Size of the private tmpfs work directory, and of any one file written.
+  // Size of the private tmpfs work directory (/tmp), of /dev/shm, and of any
+  // one file written.
   int64_t tmpfs_bytes = int64_t{64} << 20;
 };
 

@@ -52,9 +52,26 @@ TEST(CodeSandbox, SeesOnlySystemDirectoriesAndAPrivateTmp) {
   const std::string script = std::string("test -e ") + R1_SOURCE_DIR +
                              " && echo source-visible; test -e /root && echo root-visible; "
                              "touch /usr/x 2>/dev/null && echo usr-writable; "
+                             "touch /r1_x 2>/dev/null && echo root-writable; "
+                             "touch /dev/r1_x 2>/dev/null && echo dev-writable; "
+                             "touch /dev/shm/x && echo shm-writable; "
                              "touch /tmp/x && echo tmp-writable; pwd; id -u; hostname";
   const SandboxResult result = run_shell(sandbox, script);
-  EXPECT_EQ(result.stdout_data, "tmp-writable\n/tmp\n65534\nsandbox\n") << result.stderr_data;
+  EXPECT_EQ(result.stdout_data, "shm-writable\ntmp-writable\n/tmp\n65534\nsandbox\n")
+      << result.stderr_data;
+}
+
+// The writable file systems live in RAM: each is capped.
+TEST(CodeSandbox, WritableFileSystemsAreSizeCapped) {
+  SandboxConfig config = quick_config();
+  config.limits.tmpfs_bytes = 1 << 20;
+  Sandbox sandbox(config);
+  for (const std::string dir : {"/tmp", "/dev/shm"}) {
+    const SandboxResult result = run_shell(
+        sandbox, "trap '' XFSZ; head -c 3000000 /dev/zero > " + dir + "/big || echo refused; " +
+                     "test $(stat -c %s " + dir + "/big) -le 1048576 && echo capped");
+    EXPECT_EQ(result.stdout_data, "refused\ncapped\n") << dir << ": " << result.stderr_data;
+  }
 }
 
 TEST(CodeSandbox, HasNoNetworkButLoopback) {
