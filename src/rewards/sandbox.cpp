@@ -36,6 +36,10 @@ constexpr double kKillGraceSeconds = 2;
 // Inside the sandbox the program runs as `nobody` in its user namespace.
 constexpr const char* kSandboxId = "65534";
 constexpr const char* kWorkDir = "/tmp";
+// Files per request; with stdin, stdout and stderr they are the program's
+// first descriptors, placed by the child without allocating.
+constexpr size_t kMaxFiles = 12;
+constexpr int kMaxChildFds = 3 + static_cast<int>(kMaxFiles);
 
 // An owned file descriptor.
 class Fd {
@@ -231,7 +235,7 @@ struct ChildPlan {
   setsid();
   const int targets = static_cast<int>(plan.fds.size());
   // Move every source above the targets first, so dup2 never clobbers one.
-  int moved[16];
+  int moved[kMaxChildFds];
   for (int k = 0; k < targets; ++k) {
     moved[k] = fcntl(plan.fds[k], F_DUPFD_CLOEXEC, targets + 1);
     if (moved[k] < 0) child_fail(plan.error_pipe);
@@ -307,6 +311,13 @@ Sandbox::Sandbox(SandboxConfig config) : config_(std::move(config)) {
            limits.address_space_bytes, limits.max_output_bytes, limits.tmpfs_bytes);
   is_root_ = geteuid() == 0;
   if (is_root_) {
+    // bwrap parses uids as signed ints.
+    int64_t pid_max = 0;
+    // The kernel's ceiling when the sysctl is unreadable.
+    if (!(std::ifstream("/proc/sys/kernel/pid_max") >> pid_max)) pid_max = 4 << 20;
+    R1_CHECK(config_.uid_base >= 65536 && int64_t{config_.uid_base} + pid_max < (int64_t{1} << 31),
+             "sandbox: uid_base {} + pid_max {} must stay within [65536, 2^31)", config_.uid_base,
+             pid_max);
     notes_.push_back(fmt::format(
         "process limit: {} per sandbox, exact (RLIMIT_NPROC under a private uid from {})",
         limits.max_processes, config_.uid_base));
@@ -352,7 +363,8 @@ SandboxResult Sandbox::run(const SandboxRequest& request) const {
   R1_CHECK(!request.argv.empty() && !request.argv[0].empty() && request.argv[0][0] == '/',
            "sandbox: argv[0] must be an absolute path, got '{}'",
            request.argv.empty() ? "" : request.argv[0]);
-  R1_CHECK(request.files.size() <= 12, "sandbox: at most 12 files, got {}", request.files.size());
+  R1_CHECK(request.files.size() <= kMaxFiles, "sandbox: at most {} files, got {}", kMaxFiles,
+           request.files.size());
   for (const SandboxFile& file : request.files) {
     R1_CHECK(!file.name.empty() && file.name.find('/') == std::string::npos && file.name != "." &&
                  file.name != "..",
@@ -441,7 +453,16 @@ SandboxResult Sandbox::run(const SandboxRequest& request) const {
   exec_error_write.reset();
 
   SandboxResult result;
+  // Lets poll() wait for the exit together with the pipes. The pid cannot be
+  // reused before we reap it, so opening it after fork is race-free.
   Fd pidfd(static_cast<int>(syscall(SYS_pidfd_open, pid, 0)));
+  if (pidfd.get() < 0) {
+    const std::string reason = errno_text();
+    kill(pid, SIGKILL);
+    while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+    }
+    fail("sandbox: pidfd_open failed ({}); the sandbox needs Linux 5.3 or newer", reason);
+  }
   int exec_errno = 0;
   if (::read(exec_error_read.get(), &exec_errno, sizeof exec_errno) == sizeof exec_errno) {
     while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {

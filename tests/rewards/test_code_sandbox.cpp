@@ -164,6 +164,13 @@ TEST(CodeSandbox, UnsandboxedModeRunsInATemporaryDirectoryItRemoves) {
   EXPECT_FALSE(path_exists(work_dir.substr(0, work_dir.size() - 1)));
 }
 
+TEST(CodeSandbox, RejectsAUidBaseBwrapCannotMap) {
+  if (geteuid() != 0) GTEST_SKIP() << "private uids are used only as root";
+  SandboxConfig config;
+  config.uid_base = 2'147'480'000;  // 2^31 - 3648: any real pid_max reaches past 2^31
+  EXPECT_THROW(Sandbox{config}, Error);
+}
+
 TEST(CodeSandbox, RejectsFileNamesWithSlashes) {
   Sandbox sandbox(quick_config());
   EXPECT_THROW(run_shell(sandbox, "true", {{"../escape", "x"}}), Error);
