@@ -7,5 +7,6 @@
 namespace r1::cli {
 
 void add_version(CLI::App& app);
+void add_tasks(CLI::App& app);
 
 }  // namespace r1::cli

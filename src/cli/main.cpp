@@ -9,6 +9,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Show help for every subcommand");
   r1::cli::add_version(app);
+  r1::cli::add_tasks(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
