@@ -43,6 +43,21 @@ std::string TaskOptions::characters(const std::string& key, const std::string& f
   return value->get<std::string>();
 }
 
+std::string TaskOptions::text(const std::string& key, const std::string& fallback) {
+  const nlohmann::json* value = find(key);
+  if (!value) return fallback;
+  R1_CHECK(value->is_string(), "{}: '{}' must be a string, got {}", where_, key, value->dump());
+  return value->get<std::string>();
+}
+
+nlohmann::json TaskOptions::object(const std::string& key, const nlohmann::json& fallback) {
+  const nlohmann::json* value = find(key);
+  if (!value) return fallback;
+  R1_CHECK(value->is_object(), "{}: '{}' must be a JSON object, got {}", where_, key,
+           value->dump());
+  return *value;
+}
+
 void TaskOptions::finish() const {
   std::string unknown, known;
   for (const auto& [key, value] : options_.items()) {

@@ -20,6 +20,9 @@ class TaskOptions {
   std::string characters(const std::string& key, const std::string& fallback,
                          const std::string& allowed);
 
+  std::string text(const std::string& key, const std::string& fallback);
+  nlohmann::json object(const std::string& key, const nlohmann::json& fallback);
+
   // Throws naming every key that was given but never read.
   void finish() const;
 

@@ -55,12 +55,13 @@ class WordProblemGenerator : public TaskGenerator {
     const char* m = item.zh_measure;
     int64_t a = 0, b = 0, c = 0, answer = 0;
     std::vector<std::string> steps;
-    std::string prompt;
+    std::string expression, prompt;
     switch (story) {
       case kBuy:
         a = uniform_in(rng, 1, max_value_);
         b = uniform_in(rng, 1, max_value_);
         answer = a + b;
+        expression = fmt::format("{} + {}", a, b);
         steps = {fmt::format("{} + {} = {}", a, b, answer)};
         prompt = zh ? fmt::format("{}有{}{}{}，又买了{}{}。{}现在有多少{}{}？", who, a, m, things,
                                   b, m, who, m, things)
@@ -71,6 +72,7 @@ class WordProblemGenerator : public TaskGenerator {
         a = uniform_in(rng, 2, max_value_);
         b = uniform_in(rng, 1, a - 1);
         answer = a - b;
+        expression = fmt::format("{} - {}", a, b);
         steps = {fmt::format("{} - {} = {}", a, b, answer)};
         prompt =
             zh ? fmt::format("{}有{}{}{}，送给朋友{}{}。还剩多少{}？", who, a, m, things, b, m, m)
@@ -81,6 +83,7 @@ class WordProblemGenerator : public TaskGenerator {
         a = uniform_in(rng, 2, max_factor_);
         b = uniform_in(rng, 2, max_factor_);
         answer = a * b;
+        expression = fmt::format("{} * {}", a, b);
         steps = {fmt::format("{} * {} = {}", a, b, answer)};
         prompt = zh ? fmt::format("有{}个袋子，每个袋子里有{}{}{}。一共有多少{}{}？", a, b, m,
                                   things, m, things)
@@ -91,6 +94,7 @@ class WordProblemGenerator : public TaskGenerator {
         a = uniform_in(rng, 2, max_factor_);
         b = uniform_in(rng, 2, max_factor_);
         answer = b;
+        expression = fmt::format("{} / {}", a * b, a);
         steps = {fmt::format("{} / {} = {}", a * b, a, b)};
         prompt = zh ? fmt::format("{}把{}{}{}平均分给{}个朋友，每人分到多少{}？", who, a * b, m,
                                   things, a, m)
@@ -104,6 +108,7 @@ class WordProblemGenerator : public TaskGenerator {
         b = uniform_in(rng, 1, max_value_);
         c = uniform_in(rng, 1, a + b);
         answer = a + b - c;
+        expression = fmt::format("{} + {} - {}", a, b, c);
         steps = {fmt::format("{} + {} = {}", a, b, a + b),
                  fmt::format("{} - {} = {}", a + b, c, answer)};
         prompt = zh ? fmt::format("{}有{}{}{}，又买了{}{}，然后送出{}{}。还剩多少{}？", who, a, m,
@@ -117,7 +122,8 @@ class WordProblemGenerator : public TaskGenerator {
     DrawnProblem drawn;
     drawn.canonical = fmt::format("{}:{},{},{}", int(story), a, b, c);
     drawn.problem.prompt = std::move(prompt);
-    drawn.problem.reference = {{"answer", std::to_string(answer)}, {"steps", steps}};
+    drawn.problem.reference = {
+        {"answer", std::to_string(answer)}, {"expression", expression}, {"steps", steps}};
     drawn.problem.reward = "math";
     return drawn;
   }
