@@ -103,9 +103,11 @@ TEST(CodeReward, EmptyCompletionHasNoCode) {
 
 TEST(CodeReward, InvalidUtf8OutputGivesAPrintableReason) {
   CodeReward reward(code_reward_config_from_json({{"mode", "all_or_nothing"}}));
-  const std::string code = "import sys\nsys.stdout.buffer.write(b'\\xff\\xfe')\n";
+  // A stray byte, an overlong '/', a surrogate, then "é" which is fine.
+  const std::string code =
+      "import sys\nsys.stdout.buffer.write(b'\\xff\\xc0\\xaf\\xed\\xa0\\x80\\xc3\\xa9')\n";
   const RewardResult result = reward.score({"", code, kDoubling});
-  EXPECT_EQ(result.reason, "test 1: wrong answer: expected \"2\", got \"??\"");
+  EXPECT_EQ(result.reason, "test 1: wrong answer: expected \"2\", got \"??????é\"");
   EXPECT_NO_THROW(nlohmann::json(result.reason).dump());
 }
 
