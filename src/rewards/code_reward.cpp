@@ -25,8 +25,8 @@ constexpr const char* kMarkerFile = "r1_marker";
 constexpr size_t kReasonExcerpt = 160;
 
 // Runs solution.py as __main__ and, only if it ran to its end, prints the
-// marker on stderr. The marker comes from a file the driver deletes before
-// the solution starts, so it is not in any file the solution can read.
+// marker on stderr (file names as in kSolutionFile and kMarkerFile). The marker comes from a file
+// the driver deletes before the solution starts, so it is not in any file the solution can read.
 constexpr const char* kDriverSource = R"(import os, sys
 
 
@@ -47,29 +47,47 @@ def _r1_main():
 _r1_main()
 )";
 
-// Replaces bytes that are not valid UTF-8 with '?', so that reasons quoting
-// program output stay printable and serialisable as JSON.
+// Length of the well-formed UTF-8 sequence at the start of `text` (Unicode
+// Table 3-7: no overlong forms, no surrogates, nothing past U+10FFFF), or 0.
+size_t utf8_sequence_length(std::string_view text) {
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char lead = byte(0);
+  size_t length = 0;
+  unsigned char second_min = 0x80, second_max = 0xBF;
+  if (lead < 0x80) return 1;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    if (lead == 0xE0) second_min = 0xA0;
+    if (lead == 0xED) second_max = 0x9F;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    if (lead == 0xF0) second_min = 0x90;
+    if (lead == 0xF4) second_max = 0x8F;
+  } else {
+    return 0;
+  }
+  if (text.size() < length || byte(1) < second_min || byte(1) > second_max) return 0;
+  for (size_t k = 2; k < length; ++k) {
+    if ((byte(k) & 0xC0) != 0x80) return 0;
+  }
+  return length;
+}
+
+// Replaces bytes that are not well-formed UTF-8 with '?', so that reasons
+// quoting program output stay printable and serialisable as JSON.
 std::string valid_utf8(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  size_t i = 0;
-  while (i < text.size()) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    size_t length = lead < 0x80           ? 1
-                    : (lead >> 5) == 0x6  ? 2
-                    : (lead >> 4) == 0xE  ? 3
-                    : (lead >> 3) == 0x1E ? 4
-                                          : 0;
-    bool ok = length > 0 && i + length <= text.size();
-    for (size_t k = 1; ok && k < length; ++k) {
-      ok = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
-    }
-    if (ok) {
-      out.append(text.substr(i, length));
-      i += length;
-    } else {
+  while (!text.empty()) {
+    const size_t length = utf8_sequence_length(text);
+    if (length == 0) {
       out.push_back('?');
-      ++i;
+      text.remove_prefix(1);
+    } else {
+      out.append(text.substr(0, length));
+      text.remove_prefix(length);
     }
   }
   return out;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/check.h"
+#include "core/rng.h"
 #include "rewards/code_reward.h"
 
 namespace r1 {
@@ -103,10 +104,42 @@ TEST(CodeReward, EmptyCompletionHasNoCode) {
 
 TEST(CodeReward, InvalidUtf8OutputGivesAPrintableReason) {
   CodeReward reward(code_reward_config_from_json({{"mode", "all_or_nothing"}}));
-  const std::string code = "import sys\nsys.stdout.buffer.write(b'\\xff\\xfe')\n";
+  // A stray byte, an overlong '/', a surrogate, then "é" which is fine.
+  const std::string code =
+      "import sys\nsys.stdout.buffer.write(b'\\xff\\xc0\\xaf\\xed\\xa0\\x80\\xc3\\xa9')\n";
   const RewardResult result = reward.score({"", code, kDoubling});
-  EXPECT_EQ(result.reason, "test 1: wrong answer: expected \"2\", got \"??\"");
+  EXPECT_EQ(result.reason, "test 1: wrong answer: expected \"2\", got \"??????é\"");
   EXPECT_NO_THROW(nlohmann::json(result.reason).dump());
+}
+
+// Rewards never throw on a completion (reward.h): random bytes, NULs, an
+// unclosed fence and a megabyte of text all get 0 with a printable reason.
+TEST(CodeReward, GarbageCompletionsGetZeroAndNeverThrow) {
+  Rng rng(20260522);
+  std::vector<std::string> completions;
+  for (int i = 0; i < 12; ++i) {
+    std::string bytes(rng.below(2000), '\0');
+    for (char& c : bytes) c = static_cast<char>(rng.below(256));
+    completions.push_back(bytes);
+  }
+  completions.push_back(std::string("def add(a, b):\0\n    return a + b\n", 32));
+  completions.push_back("```python\ndef add(a, b):\n    return a +");
+  completions.push_back(std::string(1 << 20, 'x'));
+  const nlohmann::json add_problem = {
+      {"entry_point", "add"}, {"test", "def check(candidate):\n    assert candidate(2, 3) == 5\n"}};
+  std::vector<RewardInput> inputs;
+  for (const std::string& completion : completions) {
+    inputs.push_back({"", completion, add_problem});
+    inputs.push_back({"", completion, kDoubling});
+  }
+  CodeReward reward(code_reward_config_from_json(nlohmann::json::object()));
+  std::vector<RewardResult> results;
+  ASSERT_NO_THROW(results = reward.score_batch(inputs));
+  for (size_t i = 0; i < results.size(); ++i) {
+    EXPECT_EQ(results[i].value, 0.0) << i << ": " << results[i].reason;
+    EXPECT_FALSE(results[i].reason.empty()) << i;
+    EXPECT_NO_THROW(nlohmann::json(results[i].reason).dump()) << i;
+  }
 }
 
 TEST(CodeReward, MalformedReferenceNamesTheField) {
