@@ -21,8 +21,7 @@ done
 packages=(
   build-essential cmake ninja-build pkg-config git
   libopenblas-openmp-dev libpcre2-dev nlohmann-json3-dev libyaml-cpp-dev
-  libcli11-dev libfmt-dev libgmp-dev libutf8proc-dev
-  libcli11-dev libfmt-dev libgmp-dev zlib1g-dev
+  libcli11-dev libfmt-dev libgmp-dev libutf8proc-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   bubblewrap nodejs npm
 )
