@@ -74,8 +74,10 @@ def load(path):
     if len(blob) < 8:
         raise SafetensorsError(f"{path}: file is {len(blob)} bytes, shorter than the 8-byte header length")
     (header_len,) = struct.unpack("<Q", blob[:8])
-    if header_len > _MAX_HEADER_BYTES or 8 + header_len > len(blob):
-        raise SafetensorsError(f"{path}: header length {header_len} exceeds the file size {len(blob)}")
+    if header_len > _MAX_HEADER_BYTES:
+        raise SafetensorsError(f"{path}: header length {header_len} exceeds the {_MAX_HEADER_BYTES}-byte limit")
+    if 8 + header_len > len(blob):
+        raise SafetensorsError(f"{path}: header length {header_len} runs past the end of the {len(blob)}-byte file")
     try:
         header = json.loads(blob[8 : 8 + header_len].decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:

@@ -1,0 +1,77 @@
+"""Shared pieces of the PyTorch baselines: the reference model and the search
+over the runtime settings that decide how fast PyTorch runs on a CPU.
+
+OMP_WAIT_POLICY and ATEN_CPU_CAPABILITY are read once, when libgomp and ATen
+load, so every setting runs in a fresh subprocess (the script re-invoked with
+--worker) whose environment is set before `import torch`.
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+# The benchmark model of the training and generation benchmarks (llama family).
+REFERENCE_MODEL = {
+    "model_type": "llama",
+    "architectures": ["LlamaForCausalLM"],
+    "vocab_size": 512,
+    "hidden_size": 384,
+    "intermediate_size": 1024,
+    "num_hidden_layers": 6,
+    "num_attention_heads": 6,
+    "num_key_value_heads": 6,
+    "rms_norm_eps": 1e-5,
+    "rope_theta": 10000.0,
+    "max_position_embeddings": 256,
+    "tie_word_embeddings": True,
+    "attention_bias": False,
+    "hidden_act": "silu",
+    "torch_dtype": "float32",
+}
+
+WAIT_POLICIES = ("passive", "active")
+
+
+def cpu_has_avx512():
+    try:
+        with open("/proc/cpuinfo") as f:
+            return " avx512f " in f.read().replace("\n", " ")
+    except OSError:
+        return False
+
+
+def cpu_capabilities():
+    """ATen kernel sets worth trying: PyTorch 1.13 picks AVX2 by default even on
+    AVX-512 machines, and only ATEN_CPU_CAPABILITY=avx512 enables the wider ones."""
+    return ("default", "avx512") if cpu_has_avx512() else ("default",)
+
+
+def search_settings(script, worker_args, threads):
+    """Runs `script --worker ...` once per (wait policy, ATen capability) and
+    returns the list of per-setting results (each the worker's JSON line plus
+    its setting)."""
+    results = []
+    for policy in WAIT_POLICIES:
+        for capability in cpu_capabilities():
+            env = dict(os.environ, OMP_WAIT_POLICY=policy, OMP_NUM_THREADS=str(threads))
+            if capability == "default":
+                env.pop("ATEN_CPU_CAPABILITY", None)
+            else:
+                env["ATEN_CPU_CAPABILITY"] = capability
+            cmd = [sys.executable, script, "--worker", "--threads", str(threads), *worker_args]
+            proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+            if proc.returncode != 0:
+                sys.stderr.write(proc.stderr)
+                raise RuntimeError(f"worker failed for OMP_WAIT_POLICY={policy} ATEN_CPU_CAPABILITY={capability}")
+            result = json.loads(proc.stdout.strip().splitlines()[-1])
+            result = {"omp_wait_policy": policy, "aten_cpu_capability": capability, "threads": threads, **result}
+            print(json.dumps(result), file=sys.stderr)
+            results.append(result)
+    return results
+
+
+def median(values):
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else 0.5 * (ordered[mid - 1] + ordered[mid])
