@@ -48,10 +48,11 @@ class ArithmeticGenerator : public TaskGenerator {
   }
 
  private:
+  // A number with a uniformly drawn digit count; a product's second factor
+  // may be capped below min_digits, and then has exactly max_digits digits.
   int64_t draw_operand(Rng& rng, int64_t max_digits) const {
-    const int64_t digits =
-        std::min(max_digits, min_digits_) +
-        int64_t(rng.below(uint64_t(max_digits - std::min(max_digits, min_digits_) + 1)));
+    const int64_t min_digits = std::min(max_digits, min_digits_);
+    const int64_t digits = min_digits + int64_t(rng.below(uint64_t(max_digits - min_digits + 1)));
     const int64_t low = digits == 1 ? 0 : power_of_ten(digits - 1);
     const int64_t high = power_of_ten(digits) - 1;
     return low + int64_t(rng.below(uint64_t(high - low + 1)));
