@@ -1,6 +1,8 @@
 #include "rewards/registry.h"
 
 #include "core/check.h"
+#include "rewards/code_reward.h"
+#include "rewards/countdown.h"
 #include "rewards/format_reward.h"
 #include "rewards/language_reward.h"
 #include "rewards/length_reward.h"
@@ -18,8 +20,9 @@ const std::vector<RewardRegistration>& reward_registry() {
        "share of chain-of-thought words in the target language ('lang' or the prompt's)",
        make_language_reward},
       {"length", "DAPO soft overlong penalty (max_length, cache_length)", make_length_reward},
-      // Task-specific rewards register here, one line each: "code" (sandboxed
-      // test execution) and "countdown" (Countdown expression check).
+      {"countdown", "Countdown: the <answer> expression uses the numbers once and hits the target",
+       make_countdown_reward},
+      {"code", "Python code run against 'tests' in the bubblewrap sandbox", make_code_reward},
   };
   return registry;
 }
