@@ -8,6 +8,8 @@ namespace r1::cli {
 
 void add_version(CLI::App& app);
 void add_pretrain(CLI::App& app);
+void add_generate(CLI::App& app);
+void add_chat(CLI::App& app);
 void add_score(CLI::App& app);
 void add_tokenize(CLI::App& app);
 void add_tokenizer(CLI::App& app);
