@@ -42,7 +42,8 @@ BpeModel::BpeModel(const std::vector<std::pair<std::string, int32_t>>& vocab,
     : merge_texts_(merges), ignore_merges_(ignore_merges) {
   int32_t limit = 0;
   for (const auto& [text, id] : vocab) {
-    R1_CHECK(id >= 0, "{}.vocab[\"{}\"]: id {} is negative", field, text, id);
+    R1_CHECK(id >= 0 && id <= kMaxTokenId, "{}.vocab[\"{}\"]: id {} is out of range (0..{})", field,
+             text, id, kMaxTokenId);
     limit = std::max(limit, id + 1);
   }
   id_to_text_.resize(limit);
@@ -113,8 +114,8 @@ std::unique_ptr<BpeModel> BpeModel::from_json(const nlohmann::json& model,
   for (const auto& [text, id] : model["vocab"].items()) {
     R1_CHECK(id.is_number_integer(), "{}.vocab[\"{}\"]: expected an integer id", field, text);
     const auto value = id.get<int64_t>();
-    R1_CHECK(value >= 0 && value < (int64_t{1} << 30), "{}.vocab[\"{}\"]: id {} is out of range",
-             field, text, value);
+    R1_CHECK(value >= 0 && value <= kMaxTokenId, "{}.vocab[\"{}\"]: id {} is out of range (0..{})",
+             field, text, value, kMaxTokenId);
     vocab.emplace_back(text, static_cast<int32_t>(value));
   }
 

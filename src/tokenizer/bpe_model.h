@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
@@ -20,6 +21,10 @@ namespace r1 {
 
 class BpeModel {
  public:
+  // Ids index dense tables, so they are bounded; the largest real vocabularies
+  // have about 2^18 tokens.
+  static constexpr int32_t kMaxTokenId = (1 << 22) - 1;
+
   // `vocab` maps byte-level token text to ids; `merges` are pairs of
   // byte-level token texts, highest priority first. `field` names the model
   // in errors.

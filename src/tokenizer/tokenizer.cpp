@@ -57,6 +57,9 @@ Tokenizer::Tokenizer(TokenizerParts parts) {
     (*added_text)[t.id] = t.content;
     (*special)[t.id] = t.special;
   }
+  auto added_ids = std::make_shared<std::unordered_map<std::string, int32_t>>();
+  for (const auto& t : parts.added_tokens) added_ids->emplace(t.content, t.id);
+  added_ids_ = std::move(added_ids);
   decoded_bytes_ = std::move(decoded);
   added_text_ = std::move(added_text);
   special_ = std::move(special);
@@ -67,6 +70,26 @@ Tokenizer::Tokenizer(TokenizerParts parts) {
   if (!parts_->config.eos_token) eos_id_ = guess_eos(*this);
   bos_id_ = resolve(*this, parts_->config.bos_token, "bos_token");
   pad_id_ = resolve(*this, parts_->config.pad_token, "pad_token");
+
+  prefix_ids_ = parts_->template_prefix;
+  suffix_ids_ = parts_->template_suffix;
+  for (const auto* ids : {&prefix_ids_, &suffix_ids_}) {
+    for (const int32_t id : *ids) {
+      R1_CHECK(is_valid_id(id),
+               "tokenizer.json post_processor: special token id {} is outside the vocabulary "
+               "[0, {})",
+               id, vocab_size_);
+    }
+  }
+  const TokenizerConfig& config = parts_->config;
+  if (config.tokenizer_class.starts_with("Llama") && prefix_ids_.empty() && suffix_ids_.empty()) {
+    R1_CHECK(!config.add_bos_token || bos_id_,
+             "tokenizer_config.json: add_bos_token is true but there is no bos_token");
+    R1_CHECK(!config.add_eos_token || eos_id_,
+             "tokenizer_config.json: add_eos_token is true but there is no eos_token");
+    if (config.add_bos_token) prefix_ids_ = {*bos_id_};
+    if (config.add_eos_token) suffix_ids_ = {*eos_id_};
+  }
 }
 
 std::vector<int32_t> Tokenizer::encode(std::string_view text, bool add_special_tokens) const {
@@ -78,7 +101,7 @@ std::vector<int32_t> Tokenizer::encode(std::string_view text, bool add_special_t
   std::vector<int32_t> ids;
   ids.reserve(text.size() / 3 + 4);
   if (add_special_tokens) {
-    ids.insert(ids.end(), parts_->template_prefix.begin(), parts_->template_prefix.end());
+    ids.insert(ids.end(), prefix_ids_.begin(), prefix_ids_.end());
   }
   added_matcher_->split(text, [&](std::string_view part, const AddedToken* token) {
     if (token != nullptr) {
@@ -88,7 +111,7 @@ std::vector<int32_t> Tokenizer::encode(std::string_view text, bool add_special_t
     }
   });
   if (add_special_tokens) {
-    ids.insert(ids.end(), parts_->template_suffix.begin(), parts_->template_suffix.end());
+    ids.insert(ids.end(), suffix_ids_.begin(), suffix_ids_.end());
   }
   return ids;
 }
@@ -117,9 +140,8 @@ int32_t Tokenizer::vocab_size() const {
 }
 
 std::optional<int32_t> Tokenizer::token_id(std::string_view token) const {
-  for (const auto& t : parts_->added_tokens) {
-    if (t.content == token) return t.id;
-  }
+  const auto it = added_ids_->find(std::string(token));
+  if (it != added_ids_->end()) return it->second;
   return parts_->model->token_id(token);
 }
 

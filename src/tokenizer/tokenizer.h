@@ -12,6 +12,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "tokenizer/added_tokens.h"
@@ -26,6 +27,11 @@ struct TokenizerConfig {
   std::optional<std::string> eos_token;
   std::optional<std::string> bos_token;
   std::optional<std::string> pad_token;
+  // transformers' Llama tokenizers (DeepSeek-V3/R1, the R1 distills) add BOS
+  // from these flags rather than from tokenizer.json's post-processor.
+  std::string tokenizer_class;
+  bool add_bos_token = false;
+  bool add_eos_token = false;
   std::string chat_template;  // Jinja source; its family is recognised, not run
 };
 
@@ -86,6 +92,10 @@ class Tokenizer {
   std::shared_ptr<const std::vector<std::string>> decoded_bytes_;
   std::shared_ptr<const std::vector<std::string>> added_text_;
   std::shared_ptr<const std::vector<uint8_t>> special_;
+  std::shared_ptr<const std::unordered_map<std::string, int32_t>> added_ids_;
+  // What add_special_tokens puts around a sequence.
+  std::vector<int32_t> prefix_ids_;
+  std::vector<int32_t> suffix_ids_;
   int32_t vocab_size_ = 0;
   std::optional<int32_t> eos_id_;
   std::optional<int32_t> bos_id_;

@@ -33,8 +33,8 @@ std::vector<AddedToken> parse_added_tokens(const json& j, const std::string& fie
     const auto& t = j[i];
     R1_CHECK(t.is_object(), "{}: expected an object", where);
     R1_CHECK(t.contains("id") && t["id"].is_number_integer() && t["id"].get<int64_t>() >= 0 &&
-                 t["id"].get<int64_t>() < (int64_t{1} << 30),
-             "{}.id: expected a non-negative integer", where);
+                 t["id"].get<int64_t>() <= BpeModel::kMaxTokenId,
+             "{}.id: expected an integer in 0..{}", where, BpeModel::kMaxTokenId);
     R1_CHECK(t.contains("content") && t["content"].is_string() &&
                  !t["content"].get<std::string>().empty(),
              "{}.content: expected a non-empty string", where);
@@ -91,8 +91,10 @@ void parse_post_processor(const json& j, const std::string& field, TokenizerPart
                  specials[name]["ids"].is_array(),
              "{}.special_tokens[\"{}\"].ids: missing", field, name);
     for (const auto& id : specials[name]["ids"]) {
-      R1_CHECK(id.is_number_integer() && id.get<int64_t>() >= 0,
-               "{}.special_tokens[\"{}\"].ids: expected non-negative integers", field, name);
+      R1_CHECK(id.is_number_integer() && id.get<int64_t>() >= 0 &&
+                   id.get<int64_t>() <= BpeModel::kMaxTokenId,
+               "{}.special_tokens[\"{}\"].ids: expected integers in 0..{}", field, name,
+               BpeModel::kMaxTokenId);
       (seen_sequence ? parts.template_suffix : parts.template_prefix).push_back(id.get<int32_t>());
     }
   }
@@ -144,6 +146,11 @@ TokenizerConfig parse_tokenizer_config(std::string_view json_text, const std::st
   config.eos_token = token_setting(j, "eos_token", source);
   config.bos_token = token_setting(j, "bos_token", source);
   config.pad_token = token_setting(j, "pad_token", source);
+  if (j.contains("tokenizer_class") && j["tokenizer_class"].is_string()) {
+    config.tokenizer_class = j["tokenizer_class"].get<std::string>();
+  }
+  config.add_bos_token = bool_or(j, "add_bos_token", false, source);
+  config.add_eos_token = bool_or(j, "add_eos_token", false, source);
   if (j.contains("chat_template") && !j["chat_template"].is_null()) {
     const auto& t = j["chat_template"];
     if (t.is_string()) {

