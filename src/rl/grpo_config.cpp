@@ -1,0 +1,53 @@
+#include "rl/grpo_config.h"
+
+namespace r1 {
+
+Config grpo_config_schema() {
+  using nlohmann::json;
+  return Config({
+      {"model", "builtin", "base model directory, or 'builtin' for the built-in base model"},
+      {"tasks", json::array({json{{"name", "arithmetic"}, {"weight", 1.0}}}),
+       "built-in tasks to sample prompts from: [{name, weight, options}]"},
+      {"template", "r1_zero_short", "prompt template: r1_zero (verbatim) or r1_zero_short"},
+      {"rewards",
+       json::array({json{{"name", "accuracy"}, {"weight", 1.0}},
+                    json{{"name", "format"}, {"weight", 0.1}}}),
+       "weighted rewards; 'accuracy' is each problem's own rule (math, countdown)"},
+      {"num_generations", 8, "samples per prompt (G)"},
+      {"prompts_per_step", 16, "prompts per RL step (B)"},
+      {"max_steps", 60, "RL steps"},
+      {"learning_rate", 3e-4, "AdamW learning rate"},
+      {"lr_scheduler", "constant", "constant, cosine or linear"},
+      {"warmup_steps", 0, "linear warm-up steps"},
+      {"weight_decay", 0.0, "AdamW weight decay"},
+      {"max_grad_norm", 1.0, "global gradient-norm clip (0: off)"},
+      {"beta", 0.0, "k3 KL weight to the reference policy (0: no reference model)"},
+      {"ref_reset_steps", 0, "reset the reference to the policy every K steps (0: never)"},
+      {"epsilon", 0.2, "ratio clip below: 1 − epsilon"},
+      {"epsilon_high", 0.2, "ratio clip above: 1 + epsilon_high"},
+      {"loss_type", "grpo", "grpo (1/|o| per sequence), dapo (token level) or dr_grpo"},
+      {"scale_rewards", true, "divide group-centred rewards by their std (false: Dr.GRPO)"},
+      {"num_iterations", 1, "μ: optimisation passes over each rollout batch"},
+      {"num_mini_batches", 1, "optimizer steps per pass (the batch split into mini-batches)"},
+      {"micro_batch_size", 32, "sequences per forward/backward (gradient accumulation)"},
+      {"temperature", 1.0, "sampling temperature of rollouts (the loss uses the same)"},
+      {"top_p", 1.0, "rollout nucleus sampling"},
+      {"top_k", 0, "rollout top-k (0: off)"},
+      {"max_prompt_length", 128, "prompt tokens at most (longer prompts are an error)"},
+      {"max_completion_length", 128, "completion tokens at most"},
+      {"stop", json::array({"</answer>"}), "stop strings (kept in the completion)"},
+      {"dynamic_sampling", false, "drop groups whose rewards are all equal and draw more"},
+      {"mask_truncated_completions", false, "no loss on completions cut by the length limit"},
+      {"entropy_coef", 0.0, "entropy bonus weight"},
+      {"seed", 1, "random seed (prompts, sampling, initialisation)"},
+      {"threads", 0, "threads (0: all cores)"},
+      {"eval_every", 10, "held-out evaluation every N steps (0: never)"},
+      {"eval_prompts", 128, "held-out problems per evaluation"},
+      {"eval_temperature", 0.6, "held-out sampling temperature (paper: 0.6)"},
+      {"eval_top_p", 0.95, "held-out nucleus sampling (paper: 0.95)"},
+      {"checkpoint_every", 20, "steps between checkpoints (0: only at the end)"},
+      {"samples_per_step", 4, "rollouts per step written to samples.jsonl"},
+  });
+}
+
+}  // namespace r1

@@ -1,0 +1,12 @@
+// The GRPO recipe: every key, its default and its meaning, declared once
+// (names follow TRL/verl where they exist). The defaults are the built-in
+// R1-Zero recipe of the embedded default (configs/r1-zero.yaml).
+#pragma once
+
+#include "core/config.h"
+
+namespace r1 {
+
+Config grpo_config_schema();
+
+}  // namespace r1
