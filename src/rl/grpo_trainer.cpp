@@ -1,9 +1,9 @@
 #include "rl/grpo_trainer.h"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <fmt/format.h>
 #include <map>
 
 #include "core/check.h"
@@ -40,8 +40,8 @@ class TaskMixture {
     for (const auto& t : spec) {
       R1_CHECK(t.is_object() && t.contains("name"), "tasks: each entry needs a name, got {}",
                t.dump());
-      generators_.push_back(make_task_generator(
-          t["name"].get<std::string>(), t.value("options", nlohmann::json::object())));
+      generators_.push_back(make_task_generator(t["name"].get<std::string>(),
+                                                t.value("options", nlohmann::json::object())));
       weights_.push_back(t.value("weight", 1.0));
       R1_CHECK(weights_.back() > 0, "tasks: weight of {} must be positive", t.dump());
     }
@@ -74,7 +74,7 @@ class ProblemRewards {
     bool correct = false;
     std::string reason;
   };
-  Scored score(const Problem& p, const std::string& completion, bool truncated) {
+  Scored score(const Problem& p, const std::string& completion, size_t tokens, bool truncated) {
     auto it = composites_.find(p.reward);
     if (it == composites_.end()) {
       nlohmann::json resolved = spec_;
@@ -82,8 +82,11 @@ class ProblemRewards {
         if (c.value("name", "") == "accuracy") c["name"] = p.reward;
       it = composites_.emplace(p.reward, make_composite_reward(resolved)).first;
     }
+    // The length reward counts tokens, which only the sampler knows.
+    nlohmann::json reference = p.reference;
+    reference["completion_tokens"] = tokens;
     const CompositeResult r =
-        it->second->score_components({p.prompt, completion, p.reference, truncated});
+        it->second->score_components({p.prompt, completion, reference, truncated});
     Scored s{r.value, false, r.reason};
     for (const ComponentResult& c : r.components)
       if (c.name == p.reward) s.correct = c.result.value >= 1.0;
@@ -161,8 +164,8 @@ class GrpoRun {
         temperature_(cfg.get<float>("temperature")),
         trainer_(policy, {0.9, 0.99, 1e-8, cfg.get<double>("weight_decay")},
                  cfg.get<double>("max_grad_norm"), micro_, max_prompt_ + max_completion_),
-        generator_(policy, {std::max<int64_t>(1, B_ * G_), max_prompt_ + max_completion_ + 1,
-                            true, true, seed_}),
+        generator_(policy, {std::max<int64_t>(1, B_ * G_), max_prompt_ + max_completion_ + 1, true,
+                            true, seed_}),
         stop_when_(stop_on_strings(tok, cfg.at("stop").get<std::vector<std::string>>())) {
     R1_CHECK(G_ >= 2, "num_generations must be at least 2 for group-relative advantages");
     R1_CHECK(B_ >= 1 && micro_ >= 1, "prompts_per_step and micro_batch_size must be positive");
@@ -214,8 +217,8 @@ std::vector<Rollout> GrpoRun::rollout(const std::vector<Problem>& problems, int6
   for (size_t p = 0; p < problems.size(); ++p) {
     const std::vector<int32_t> ids = tok_.encode(template_.render(problems[p].prompt));
     R1_CHECK(int64_t(ids.size()) <= max_prompt_,
-             "problem {}: the prompt has {} tokens, more than max_prompt_length {}",
-             problems[p].id, ids.size(), max_prompt_);
+             "problem {}: the prompt has {} tokens, more than max_prompt_length {}", problems[p].id,
+             ids.size(), max_prompt_);
     for (int64_t g = 0; g < group; ++g) {
       GenerationRequest q;
       q.id = id_base + uint64_t(p) * uint64_t(group) + uint64_t(g);
@@ -234,7 +237,8 @@ std::vector<Rollout> GrpoRun::rollout(const std::vector<Problem>& problems, int6
     out[i].logprobs = results[i].logprobs;
     out[i].truncated = results[i].stop_reason == "length";
     out[i].text = tok_.decode(results[i].tokens, true);
-    out[i].scored = rewards_.score(out[i].problem, out[i].text, out[i].truncated);
+    out[i].scored =
+        rewards_.score(out[i].problem, out[i].text, out[i].completion.size(), out[i].truncated);
   }
   return out;
 }
@@ -283,9 +287,10 @@ void GrpoRun::train_step(std::vector<Rollout>& rollouts, nlohmann::json& metrics
       const int64_t rows_T = pack(b, e, spans);
       graph.forward(*reference_, ids.data(), targets.data(), e - b, rows_T, temperature_);
       for (const CompletionSpan& s : spans)
-        ref_logprobs[size_t(b + s.row)].assign(graph.logprobs() + s.row * rows_T + s.begin,
-                                               graph.logprobs() + s.row * rows_T + s.begin +
-                                                   int64_t(rollouts[size_t(b + s.row)].completion.size()));
+        ref_logprobs[size_t(b + s.row)].assign(
+            graph.logprobs() + s.row * rows_T + s.begin,
+            graph.logprobs() + s.row * rows_T + s.begin +
+                int64_t(rollouts[size_t(b + s.row)].completion.size()));
     }
   }
   double loss_sum = 0, kl_sum = 0, clip_sum = 0, entropy_sum = 0, grad_norm_sum = 0;
@@ -311,8 +316,8 @@ void GrpoRun::train_step(std::vector<Rollout>& rollouts, nlohmann::json& metrics
         std::fill(dent.begin(), dent.end(), 0.0f);
         const GrpoLossStats st =
             grpo_loss(loss_, spans, rows_T, graph.logprobs(), graph.entropy(), old.data(),
-                      reference_ ? ref.data() : nullptr, mb_end - mb_begin, std::max<int64_t>(1, tokens),
-                      dlogp.data(), dent.data());
+                      reference_ ? ref.data() : nullptr, mb_end - mb_begin,
+                      std::max<int64_t>(1, tokens), dlogp.data(), dent.data());
         graph.backward(policy_, dlogp.data(), loss_.entropy_coef != 0 ? dent.data() : nullptr,
                        trainer_.grads().data());
         loss += st.loss;
@@ -342,7 +347,8 @@ void GrpoRun::train_step(std::vector<Rollout>& rollouts, nlohmann::json& metrics
 nlohmann::json GrpoRun::evaluate() {
   const int64_t n = cfg_.get<int64_t>("eval_prompts");
   std::vector<Problem> problems;
-  for (int64_t i = 0; i < n; ++i) problems.push_back(tasks_.draw(seed_ + 1, uint64_t(i), Split::test));
+  for (int64_t i = 0; i < n; ++i)
+    problems.push_back(tasks_.draw(seed_ + 1, uint64_t(i), Split::test));
   SamplingParams sampling{cfg_.get<float>("eval_temperature"), 0, cfg_.get<float>("eval_top_p")};
   // Request ids far from the training ones; the same every evaluation, so
   // held-out numbers differ only through the policy.
@@ -405,10 +411,10 @@ GrpoResult GrpoRun::run(bool resume) {
       std::vector<Problem> problems;
       const int64_t want = B_ - int64_t(rollouts.size()) / G_;
       for (int64_t i = 0; i < want; ++i)
-        problems.push_back(tasks_.draw(seed_, uint64_t(step) * 1000003ULL + uint64_t(drawn++),
-                                       Split::train));
-      auto batch = rollout(problems, G_, (uint64_t(step) * 1000003ULL + uint64_t(drawn)) * 64,
-                           sampling);
+        problems.push_back(
+            tasks_.draw(seed_, uint64_t(step) * 1000003ULL + uint64_t(drawn++), Split::train));
+      auto batch =
+          rollout(problems, G_, (uint64_t(step) * 1000003ULL + uint64_t(drawn)) * 64, sampling);
       for (size_t g = 0; g < batch.size(); g += size_t(G_)) {
         bool varied = false;
         for (int64_t i = 1; i < G_; ++i)
@@ -425,8 +431,8 @@ GrpoResult GrpoRun::run(bool resume) {
     const RolloutStats stats = summarize(rollouts);
     std::vector<float> rewards;
     for (const Rollout& r : rollouts) rewards.push_back(float(r.scored.reward));
-    const std::vector<float> adv = rollouts.empty() ? std::vector<float>()
-                                                    : group_advantages(rewards, G_, scale);
+    const std::vector<float> adv =
+        rollouts.empty() ? std::vector<float>() : group_advantages(rewards, G_, scale);
     for (size_t i = 0; i < rollouts.size(); ++i) rollouts[i].advantage = adv[i];
     t0 = Clock::now();
     const double lr = schedule_.at(step);
