@@ -188,7 +188,9 @@ std::string resolve_text_groups(std::string s) {
                      [](unsigned char c) { return std::tolower(c); });
       if (lowered == "or" || lowered == "and" || lowered == ",") {
         replacement = ",";
-      } else if (!alone) {
+      } else if (!alone && std::none_of(content.begin(), content.end(), is_digit)) {
+        // A unit. Text holding digits ("5 \text{(or 6)}") is kept, so a
+        // second value cannot hide in it; the answer then fails to parse.
         replacement = " ";
         if (end < s.size() && s[end] == '^') {
           if (end + 1 < s.size() && s[end + 1] == '{') {

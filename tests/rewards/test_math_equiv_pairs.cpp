@@ -151,6 +151,11 @@ constexpr Pair kPairs[] = {
     {"104.", "104", true},
     {"$42$", "42", true},
     {"2 \\text{ or } 3", "2, 3", true},
+    // A second value must not hide in text or a list.
+    {"5", "5 \\text{ (or 6)}", false},
+    {"5", "5 \\text{ or } 6", false},
+    {"5", "5 \\text{ apples}", true},
+    {"5", "5, 6", false},
     // \left / \right and tuples (ordered).
     {"\\left( 3, \\frac{\\pi}{2} \\right)", "(3,\\frac{\\pi}{2})", true},
     {"\\left( 3, \\frac{\\pi}{2} \\right)", "(\\frac{\\pi}{2}, 3)", false},
