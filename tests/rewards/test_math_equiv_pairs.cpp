@@ -192,6 +192,8 @@ constexpr Pair kPairs[] = {
     {"\\{1,2\\}", "\\{2,1\\}", true},
     {"\\{1,2\\}", "\\{1,3\\}", false},
     {"\\{1,2\\}", "\\{1,2,3\\}", false},
+    {"\\{1,2\\}", "\\{1,1,2\\}", true},  // the same set
+    {"1,2", "1,1,2", false},             // solution lists count multiplicity
     {"\\{1,2\\}", "1, 2", true},
     {"\\{1\\pm\\sqrt{5},-2\\}", "\\{-2, 1+\\sqrt5, 1-\\sqrt5\\}", true},
     {"\\{1\\pm\\sqrt{5},-2\\}", "\\{-2, 1+\\sqrt5\\}", false},
