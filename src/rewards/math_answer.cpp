@@ -188,7 +188,9 @@ std::string resolve_text_groups(std::string s) {
                      [](unsigned char c) { return std::tolower(c); });
       if (lowered == "or" || lowered == "and" || lowered == ",") {
         replacement = ",";
-      } else if (!alone) {
+      } else if (!alone && std::none_of(content.begin(), content.end(), is_digit)) {
+        // A unit. Text holding digits ("5 \text{(or 6)}") is kept, so a
+        // second value cannot hide in it; the answer then fails to parse.
         replacement = " ";
         if (end < s.size() && s[end] == '^') {
           if (end + 1 < s.size() && s[end + 1] == '{') {
@@ -582,6 +584,20 @@ bool ordered_equal(const std::vector<Answer>& a, const std::vector<Answer>& b) {
   return true;
 }
 
+bool contains_equivalent(const std::vector<Answer>& items, const Answer& item) {
+  return std::any_of(items.begin(), items.end(),
+                     [&](const Answer& other) { return equivalent(item, other); });
+}
+
+// Set equality: each side's elements all occur in the other.
+bool same_elements(const std::vector<Answer>& a, const std::vector<Answer>& b) {
+  for (const Answer& item : a)
+    if (!contains_equivalent(b, item)) return false;
+  for (const Answer& item : b)
+    if (!contains_equivalent(a, item)) return false;
+  return true;
+}
+
 // Multiset equality: every element pairs with a distinct equivalent element.
 bool unordered_equal(const std::vector<Answer>& a, const std::vector<Answer>& b) {
   if (a.size() != b.size()) return false;
@@ -623,6 +639,9 @@ bool structures_equal(const Answer& a, const Answer& b) {
       return false;
     case K::Set:
     case K::List:
+      // A set written with a repeated element is the same set; a list of
+      // solutions counts multiplicity.
+      if (a.kind == K::Set && b.kind == K::Set) return same_elements(a.items, b.items);
       if (b.kind == K::Set || b.kind == K::List) return unordered_equal(a.items, b.items);
       return b.kind == K::Tuple && structures_equal(b, a);
     case K::Union:

@@ -11,8 +11,8 @@
 //
 // Order rules: tuples, intervals, vectors and matrices are ordered and keep
 // their brackets ([1,2) ≠ (1,2]); sets, bare comma lists and ± pairs are
-// unordered; a union of intervals is unordered. x = 5 matches 5; two equations
-// match when their sides agree or (lhs − rhs) are proportional.
+// unordered (sets ignore repeats, lists count them); a union of intervals is unordered. x = 5
+// matches 5; two equations match when their sides agree or (lhs − rhs) are proportional.
 #pragma once
 
 #include <optional>

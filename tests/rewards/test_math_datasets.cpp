@@ -94,7 +94,8 @@ void check_gsm8k(const std::string& path, size_t expected_rows) {
   const auto rows = read_jsonl(path);
   ASSERT_EQ(rows.size(), expected_rows);
   for (size_t i = 0; i < rows.size(); ++i) {
-    const auto number = r1::extract_gsm8k(rows[i].at("answer").get<std::string>());
+    const std::string solution = rows[i].at("answer").get<std::string>();
+    const auto number = r1::extract_gsm8k(solution);
     ASSERT_TRUE(number) << path << ":" << i + 1;
     const auto parsed = r1::math::parse_answer(*number);
     ASSERT_EQ(parsed.kind, r1::math::Answer::Kind::Scalar)
