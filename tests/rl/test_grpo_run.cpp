@@ -6,12 +6,18 @@
 #include <filesystem>
 #include <sstream>
 
+#include <signal.h>
+
+#include <thread>
+
+#include "../common/subprocess.h"
 #include "core/file_io.h"
 #include "model/presets.h"
 #include "rl/grpo_config.h"
 #include "rl/grpo_trainer.h"
 #include "tasks/corpus.h"
 #include "tokenizer/bpe_trainer.h"
+#include "tokenizer/tokenizer_io.h"
 
 namespace r1 {
 
@@ -114,6 +120,37 @@ TEST(GrpoRun, ResumeReproducesTheUninterruptedRun) {
   EXPECT_TRUE(weights_bytes(full) == weights_bytes(resumed));
   EXPECT_EQ(without_timing((dir / "full/metrics.jsonl").string()),
             without_timing((dir / "part/metrics.jsonl").string()));
+  fs::remove_all(dir);
+}
+
+// The same through the command line, killed with SIGKILL mid-run after its
+// step-2 checkpoint and resumed: same final weights and metrics.
+TEST(GrpoRun, KilledCommandResumesToTheSameBytes) {
+  const fs::path dir = fs::temp_directory_path() / ("r1_grpo_kill_" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  const std::string model_dir = (dir / "base").string();
+  save_model(tiny_model(), model_dir);
+  save_tokenizer(corpus_tokenizer(), model_dir);
+  auto args = [&](const std::string& out, bool resume) {
+    std::vector<std::string> a = {testing::r1_binary(), "grpo", "--out", out};
+    const nlohmann::ordered_json recipe = tiny_recipe(6).resolved();
+    for (const auto& [key, value] : recipe.items())
+      a.insert(a.end(), {"--set", key + "=" + value.dump()});
+    a.insert(a.end(), {"--set", "model=" + model_dir});
+    if (resume) a.push_back("--resume");
+    return a;
+  };
+  const std::string a = (dir / "a").string(), b = (dir / "b").string();
+  ASSERT_EQ(testing::wait_exit(testing::spawn(args(a, false))), 0);
+  const pid_t pid = testing::spawn(args(b, false));
+  for (int i = 0; i < 12000 && !fs::exists(b + "/checkpoint-00000002"); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  kill(pid, SIGKILL);
+  ASSERT_EQ(testing::wait_exit(pid), -SIGKILL) << "the run finished before it could be killed";
+  ASSERT_EQ(testing::wait_exit(testing::spawn(args(b, true))), 0);
+  EXPECT_TRUE(read_file(a + "/model/model.safetensors") ==
+              read_file(b + "/model/model.safetensors"));
+  EXPECT_EQ(without_timing(a + "/metrics.jsonl"), without_timing(b + "/metrics.jsonl"));
   fs::remove_all(dir);
 }
 

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "../common/subprocess.h"
 #include "core/file_io.h"
 #include "model/presets.h"
 #include "train/trainer.h"
@@ -64,54 +65,36 @@ TEST(Learning, NonFiniteLossSkipsTheStep) {
 
 namespace {
 
-std::string r1_binary() {
-  return std::string(R1_BINARY_DIR) + "/r1";
-}
+using testing::r1_binary;
+using testing::spawn;
+using testing::wait_exit;
 
-std::vector<std::string> pretrain_args(const std::string& corpus, const std::string& out) {
-  return {r1_binary(),
-          "pretrain",
-          "--data",
-          corpus,
-          "--out",
-          out,
-          "--preset",
-          "tiny",
-          "--steps",
-          "120",
-          "--batch-size",
-          "4",
-          "--seq-len",
-          "32",
-          "--lr",
-          "3e-3",
-          "--checkpoint-every",
-          "8",
-          "--threads",
-          "2",
-          "--seed",
-          "9"};
-}
-
-pid_t spawn(const std::vector<std::string>& args, bool resume) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    if (resume) argv.push_back(const_cast<char*>("--resume"));
-    argv.push_back(nullptr);
-    const int devnull = open("/dev/null", O_WRONLY);
-    dup2(devnull, 2);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  return pid;
-}
-
-int wait_exit(pid_t pid) {
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+std::vector<std::string> pretrain_args(const std::string& corpus, const std::string& out,
+                                       bool resume) {
+  std::vector<std::string> args = {r1_binary(),
+                                   "pretrain",
+                                   "--data",
+                                   corpus,
+                                   "--out",
+                                   out,
+                                   "--preset",
+                                   "tiny",
+                                   "--steps",
+                                   "120",
+                                   "--batch-size",
+                                   "4",
+                                   "--seq-len",
+                                   "32",
+                                   "--lr",
+                                   "3e-3",
+                                   "--checkpoint-every",
+                                   "8",
+                                   "--threads",
+                                   "2",
+                                   "--seed",
+                                   "9"};
+  if (resume) args.push_back("--resume");
+  return args;
 }
 
 std::string without_timing(const std::string& metrics) {
@@ -140,16 +123,16 @@ TEST(Resume, KilledRunResumesToTheSameBytes) {
       out << "the sum of " << i << " and " << i * 7 % 13 << " is " << i + i * 7 % 13 << ".\n";
   }
   const std::string a = (dir / "a").string(), b = (dir / "b").string();
-  ASSERT_EQ(wait_exit(spawn(pretrain_args(corpus, a), false)), 0);
+  ASSERT_EQ(wait_exit(spawn(pretrain_args(corpus, a, false))), 0);
 
   // Kill -9 once the second checkpoint exists, then resume to the end.
-  const pid_t pid = spawn(pretrain_args(corpus, b), false);
+  const pid_t pid = spawn(pretrain_args(corpus, b, false));
   for (int i = 0; i < 6000 && !fs::exists(b + "/checkpoint-00000016"); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   kill(pid, SIGKILL);
   const int killed = wait_exit(pid);
   ASSERT_TRUE(fs::exists(b + "/latest"));
-  ASSERT_EQ(wait_exit(spawn(pretrain_args(corpus, b), true)), 0);
+  ASSERT_EQ(wait_exit(spawn(pretrain_args(corpus, b, true))), 0);
   ASSERT_EQ(killed, -SIGKILL) << "the run finished before it could be killed";
 
   EXPECT_EQ(read_file(a + "/model/model.safetensors"), read_file(b + "/model/model.safetensors"));
