@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
-#include <fstream>
+#include <chrono>
+#include <optional>
 
 #include "cli/commands.h"
 #include "cli/corpus_input.h"
@@ -8,23 +9,52 @@
 #include "core/file_io.h"
 #include "core/threads.h"
 #include "model/presets.h"
+#include "pipeline/builtin_base.h"
+#include "tokenizer/tokenizer_io.h"
 #include "train/pretrain.h"
 
 namespace r1::cli {
 
+namespace {
+
+// Prints the model directory on stdout, so scripts can use it.
+void run_builtin(bool quick, const std::string& out) {
+  const BuiltinBaseConfig config = builtin_base_config(quick);
+  const std::string dir =
+      out.empty() ? fmt::format("{}/builtin-{}{}", default_cache_root(), quick ? "quick-" : "",
+                                builtin_base_key(config, R1_VERSION))
+                  : out;
+  const auto begin = std::chrono::steady_clock::now();
+  const BuiltinBaseResult result = build_builtin_base(config, R1_VERSION, dir);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  fmt::print(stderr, "{} {} in {:.1f} s\n", result.reused ? "reused" : "built", result.dir,
+             seconds);
+  fmt::print("{}\n", result.dir);
+}
+
+}  // namespace
+
 void add_pretrain(CLI::App& app) {
-  auto* cmd = app.add_subcommand("pretrain", "Next-token pretraining on a text or JSONL corpus");
+  auto* cmd = app.add_subcommand(
+      "pretrain",
+      "Next-token pretraining on a text or JSONL corpus, or of the built-in base model");
   struct Options {
-    std::string data, out, preset = "small", model_config;
-    bool resume = false;
+    std::string data, out, preset = "small", model_config, tokenizer;
+    bool resume = false, builtin = false, quick = false;
     int threads = 0;
     PretrainConfig train;
   };
   auto opt = std::make_shared<Options>();
-  cmd->add_option("--data", opt->data, "Corpus: a .jsonl file (field \"text\") or plain text")
-      ->required();
-  cmd->add_option("--out", opt->out, "Run directory (checkpoints, metrics.jsonl, model/)")
-      ->required();
+  cmd->add_option("--data", opt->data, "Corpus: a .jsonl file (field \"text\") or plain text");
+  cmd->add_option("--out", opt->out,
+                  "Run directory (checkpoints, metrics.jsonl, model/); with --builtin the model "
+                  "directory (default: a cache directory keyed by the build's configuration)");
+  cmd->add_option("--tokenizer", opt->tokenizer,
+                  "Encode --data with this tokenizer.json or model directory (default: bytes)");
+  cmd->add_flag("--builtin", opt->builtin,
+                "Build the built-in base model from the synthetic corpus (cached)");
+  cmd->add_flag("--quick", opt->quick, "With --builtin: a much smaller model, for tests");
   cmd->add_option("--preset", opt->preset, "Model shape: tiny, small or reference")
       ->capture_default_str();
   cmd->add_option("--model-config", opt->model_config,
@@ -50,7 +80,18 @@ void add_pretrain(CLI::App& app) {
   cmd->add_flag("--resume", opt->resume, "Continue from the run directory's latest checkpoint");
   cmd->callback([opt] {
     set_threads(opt->threads);
-    const CorpusTokens corpus = tokenize_corpus(opt->data);
+    if (opt->builtin) {
+      R1_CHECK(opt->data.empty() && opt->tokenizer.empty(),
+               "--builtin builds its own corpus and tokenizer; drop --data/--tokenizer");
+      run_builtin(opt->quick, opt->out);
+      return;
+    }
+    R1_CHECK(!opt->quick, "--quick applies only to --builtin");
+    R1_CHECK(!opt->data.empty() && !opt->out.empty(),
+             "pretrain needs --data and --out (or --builtin)");
+    std::optional<Tokenizer> tokenizer;
+    if (!opt->tokenizer.empty()) tokenizer = load_tokenizer(opt->tokenizer);
+    const CorpusTokens corpus = tokenize_corpus(opt->data, tokenizer ? &*tokenizer : nullptr);
     ModelConfig config =
         opt->model_config.empty()
             ? model_preset(opt->preset, corpus.vocab_size)
@@ -66,6 +107,7 @@ void add_pretrain(CLI::App& app) {
                model.num_params(), config.num_layers, config.hidden_size, corpus.tokens.size());
     pretrain(model, corpus.tokens, opt->train, opt->out, opt->resume);
     save_model(model, opt->out + "/model");
+    if (tokenizer) save_tokenizer(*tokenizer, opt->out + "/model");
     fmt::print(stderr, "wrote {}/model\n", opt->out);
   });
 }

@@ -16,5 +16,6 @@ void add_tokenize(CLI::App& app);
 void add_tokenizer(CLI::App& app);
 void add_reward(CLI::App& app);
 void add_tasks(CLI::App& app);
+void add_eval(CLI::App& app);
 
 }  // namespace r1::cli

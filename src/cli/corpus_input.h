@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "tokenizer/tokenizer.h"
+
 namespace r1::cli {
 
 struct CorpusTokens {
@@ -13,8 +15,9 @@ struct CorpusTokens {
 };
 
 // A .jsonl corpus contributes each line's "text" as a document; any other file
-// is one document. Documents are separated by the end-of-text token. Text is
-// encoded byte-level: ids 0–255 are bytes, 256 is end-of-text.
-CorpusTokens tokenize_corpus(const std::string& path);
+// is one document. Each document is followed by the end-of-text token. Without
+// a tokenizer text is encoded byte-level (ids 0–255 are bytes, 256 is
+// end-of-text); with one, by it, ending documents with its EOS token.
+CorpusTokens tokenize_corpus(const std::string& path, const Tokenizer* tokenizer = nullptr);
 
 }  // namespace r1::cli
