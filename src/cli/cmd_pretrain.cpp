@@ -1,15 +1,14 @@
 #include <fmt/format.h>
 
-#include <chrono>
 #include <optional>
 
 #include "cli/commands.h"
 #include "cli/corpus_input.h"
+#include "cli/model_source.h"
 #include "core/check.h"
 #include "core/file_io.h"
 #include "core/threads.h"
 #include "model/presets.h"
-#include "pipeline/builtin_base.h"
 #include "tokenizer/tokenizer_io.h"
 #include "train/pretrain.h"
 
@@ -19,18 +18,7 @@ namespace {
 
 // Prints the model directory on stdout, so scripts can use it.
 void run_builtin(bool quick, const std::string& out) {
-  const BuiltinBaseConfig config = builtin_base_config(quick);
-  const std::string dir =
-      out.empty() ? fmt::format("{}/builtin-{}{}", default_cache_root(), quick ? "quick-" : "",
-                                builtin_base_key(config, R1_VERSION))
-                  : out;
-  const auto begin = std::chrono::steady_clock::now();
-  const BuiltinBaseResult result = build_builtin_base(config, R1_VERSION, dir);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-  fmt::print(stderr, "{} {} in {:.1f} s\n", result.reused ? "reused" : "built", result.dir,
-             seconds);
-  fmt::print("{}\n", result.dir);
+  fmt::print("{}\n", builtin_model_dir(quick, out));
 }
 
 }  // namespace

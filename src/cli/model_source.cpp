@@ -1,15 +1,33 @@
 #include "cli/model_source.h"
 
+#include <fmt/format.h>
+#include <chrono>
+
 #include "core/check.h"
 #include "core/file_io.h"
+#include "pipeline/builtin_base.h"
 
 namespace r1::cli {
 
+std::string builtin_model_dir(bool quick, const std::string& out) {
+  const BuiltinBaseConfig config = builtin_base_config(quick);
+  const std::string dir =
+      out.empty() ? fmt::format("{}/builtin-{}{}", default_cache_root(), quick ? "quick-" : "",
+                                builtin_base_key(config, R1_VERSION))
+                  : out;
+  const auto begin = std::chrono::steady_clock::now();
+  const BuiltinBaseResult result = build_builtin_base(config, R1_VERSION, dir);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  fmt::print(stderr, "{} built-in base model {} in {:.1f} s\n", result.reused ? "reused" : "built",
+             result.dir, seconds);
+  return result.dir;
+}
+
 std::string resolve_model(const std::string& spec) {
-  R1_CHECK(spec != "builtin",
-           "model 'builtin': build it with `r1 pretrain --builtin` and pass its directory");
-  R1_CHECK(path_exists(spec + "/config.json"), "model '{}': not a model directory (no config.json)",
-           spec);
+  if (spec == "builtin" || spec == "builtin-quick") return builtin_model_dir(spec != "builtin");
+  R1_CHECK(path_exists(spec + "/config.json"),
+           "model '{}': not a model directory (no config.json) and not 'builtin'", spec);
   return spec;
 }
 
