@@ -78,8 +78,14 @@ class ProblemRewards {
     auto it = composites_.find(p.reward);
     if (it == composites_.end()) {
       nlohmann::json resolved = spec_;
+      // "accuracy" becomes the problem's rule; its options are keyed by rule:
+      // {name: accuracy, options: {math: {...}, countdown: {...}}}.
       for (auto& c : resolved)
-        if (c.value("name", "") == "accuracy") c["name"] = p.reward;
+        if (c.value("name", "") == "accuracy") {
+          c["name"] = p.reward;
+          c["options"] = c.value("options", nlohmann::json::object())
+                             .value(p.reward, nlohmann::json::object());
+        }
       it = composites_.emplace(p.reward, make_composite_reward(resolved)).first;
     }
     // The length reward counts tokens, which only the sampler knows.
@@ -236,7 +242,11 @@ std::vector<Rollout> GrpoRun::rollout(const std::vector<Problem>& problems, int6
     out[i].completion = results[i].tokens;
     out[i].logprobs = results[i].logprobs;
     out[i].truncated = results[i].stop_reason == "length";
-    out[i].text = tok_.decode(results[i].tokens, true);
+    // Special tokens such as <think> are part of the format the rewards check;
+    // only the end-of-text token is dropped.
+    std::vector<int32_t> tokens = results[i].tokens;
+    if (!tokens.empty() && tok_.eos_id() && tokens.back() == *tok_.eos_id()) tokens.pop_back();
+    out[i].text = tok_.decode(tokens);
     out[i].scored =
         rewards_.score(out[i].problem, out[i].text, out[i].completion.size(), out[i].truncated);
   }
