@@ -104,7 +104,8 @@ BuiltinBaseConfig builtin_base_config(bool quick) {
     c.train.schedule.lr = 3e-3;
     c.train.schedule.warmup_steps = 5;
   } else {
-    // About one pass over ~0.9 M corpus tokens: what 5 minutes on 2 cores allow.
+    // About one pass over the ~0.9 M corpus tokens, sized for the 5-minute budget
+    // (docs/corpus.md "Measured" has its held-out numbers: too little training).
     c.documents = 16000;
     c.bpe_documents = 4000;
     c.vocab_size = 1000;
