@@ -19,7 +19,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-scripts/setup.sh --build-dir "$build_dir" >/dev/null
+scripts/setup.sh --build-dir "$build_dir"
 if [ ${#cmake_args[@]} -gt 0 ]; then
   cmake -S . -B "$build_dir" "${cmake_args[@]}" >/dev/null
   cmake --build "$build_dir" -j2
