@@ -13,6 +13,7 @@
 #include <cmath>
 #include <string>
 
+#include "../common/tolerance.h"
 #include "core/safetensors.h"
 #include "model/model.h"
 #include "model/transformer.h"
@@ -22,16 +23,8 @@ namespace r1 {
 
 namespace {
 
-constexpr double kUnitRoundoff = 0x1p-24;
-
-double rel_l2(const float* ours, const std::vector<float>& ref) {
-  double diff = 0, norm = 0;
-  for (size_t i = 0; i < ref.size(); ++i) {
-    diff += (double(ours[i]) - ref[i]) * (double(ours[i]) - ref[i]);
-    norm += double(ref[i]) * ref[i];
-  }
-  return norm == 0 ? std::sqrt(diff) : std::sqrt(diff / norm);
-}
+using testing::kUnitRoundoff;
+using testing::rel_l2;
 
 class Parity : public ::testing::TestWithParam<std::string> {};
 
