@@ -28,7 +28,7 @@ void add_pretrain(CLI::App& app) {
       "pretrain",
       "Next-token pretraining on a text or JSONL corpus, or of the built-in base model");
   struct Options {
-    std::string data, out, preset = "small", model_config, tokenizer;
+    std::string data, out, preset = "small", model_config, tokenizer, packing = "window";
     bool resume = false, builtin = false, quick = false;
     int threads = 0;
     PretrainConfig train;
@@ -64,6 +64,12 @@ void add_pretrain(CLI::App& app) {
   cmd->add_option("--checkpoint-every", opt->train.checkpoint_every,
                   "Steps between checkpoints (0: only at the end)")
       ->capture_default_str();
+  cmd->add_option("--packing", opt->packing,
+                  "window: rows are random seq_len windows of the token stream; document: one "
+                  "whole document per row (padded, at most seq_len), as prompts are seen at "
+                  "inference")
+      ->check(CLI::IsMember({"window", "document"}))
+      ->capture_default_str();
   cmd->add_option("--threads", opt->threads, "Threads (0: all cores)")->capture_default_str();
   cmd->add_flag("--resume", opt->resume, "Continue from the run directory's latest checkpoint");
   cmd->callback([opt] {
@@ -89,6 +95,7 @@ void add_pretrain(CLI::App& app) {
              "{}: vocab_size {} is smaller than the tokenizer's {}", opt->model_config,
              config.vocab_size, corpus.vocab_size);
     opt->train.schedule.total_steps = opt->train.steps;
+    if (opt->packing == "document") opt->train.document_separator = corpus.separator;
     Model model(config);
     model.init_random(opt->train.seed);
     fmt::print(stderr, "model: {} parameters ({} layers, hidden {}); corpus: {} tokens\n",

@@ -22,6 +22,7 @@ void append_bytes(std::vector<int32_t>& out, const std::string& text) {
 CorpusTokens tokenize_corpus(const std::string& path, const Tokenizer* tokenizer) {
   CorpusTokens corpus;
   corpus.vocab_size = kEndOfText + 1;
+  corpus.separator = kEndOfText;
   std::function<void(const std::string&)> append_document = [&](const std::string& text) {
     append_bytes(corpus.tokens, text);
   };
@@ -31,6 +32,7 @@ CorpusTokens tokenize_corpus(const std::string& path, const Tokenizer* tokenizer
              "the tokenizer names no EOS token (tokenizer_config.json \"eos_token\"), which "
              "pretraining needs to separate documents");
     corpus.vocab_size = tokenizer->vocab_size();
+    corpus.separator = *eos;
     append_document = [&corpus, tokenizer, end = *eos](const std::string& text) {
       const std::vector<int32_t> ids = tokenizer->encode(text);
       corpus.tokens.insert(corpus.tokens.end(), ids.begin(), ids.end());

@@ -12,6 +12,7 @@ namespace r1::cli {
 struct CorpusTokens {
   std::vector<int32_t> tokens;
   int64_t vocab_size = 0;
+  int32_t separator = 0;  // the end-of-text token that follows every document
 };
 
 // A .jsonl corpus contributes each line's "text" as a document; any other file
