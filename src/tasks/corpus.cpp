@@ -15,7 +15,8 @@ namespace {
 // the streams the generators draw problems from.
 constexpr uint64_t kCorpusStream = 0xC0A9F5;
 
-const std::vector<std::string> kReasoningTasks = {"arithmetic", "countdown", "linear", "word"};
+const std::vector<std::string> kReasoningTasks = {"arithmetic", "sum", "countdown", "linear",
+                                                  "word"};
 
 // Index drawn with probabilities `shares` (which sum to 1).
 size_t pick(Rng& rng, const std::vector<double>& shares) {
@@ -81,6 +82,7 @@ CorpusMix parse_corpus_mix(const nlohmann::json& json) {
   mix.zh_prompt_share = in.number("zh_prompt_share", defaults.zh_prompt_share, 0, 1);
   mix.mixed_cot_share = in.number("mixed_cot_share", defaults.mixed_cot_share, 0, 1);
   mix.arithmetic_share = in.number("arithmetic_share", defaults.arithmetic_share, 0, 1);
+  mix.sum_share = in.number("sum_share", defaults.sum_share, 0, 1);
   mix.countdown_share = in.number("countdown_share", defaults.countdown_share, 0, 1);
   mix.linear_share = in.number("linear_share", defaults.linear_share, 0, 1);
   mix.word_share = in.number("word_share", defaults.word_share, 0, 1);
@@ -88,8 +90,8 @@ CorpusMix parse_corpus_mix(const nlohmann::json& json) {
   const nlohmann::json given = in.object("task_options", nlohmann::json::object());
   for (const auto& [task, options] : given.items()) {
     R1_CHECK(defaults.task_options.contains(task),
-             "corpus mix: task_options has unknown task '{}' (known: arithmetic, countdown, "
-             "linear, word, trivial)",
+             "corpus mix: task_options has unknown task '{}' (known: arithmetic, sum, "
+             "countdown, linear, word, trivial)",
              task);
     mix.task_options[task] = options;
   }
@@ -107,6 +109,7 @@ nlohmann::json to_json(const CorpusMix& mix) {
           {"zh_prompt_share", mix.zh_prompt_share},
           {"mixed_cot_share", mix.mixed_cot_share},
           {"arithmetic_share", mix.arithmetic_share},
+          {"sum_share", mix.sum_share},
           {"countdown_share", mix.countdown_share},
           {"linear_share", mix.linear_share},
           {"word_share", mix.word_share},
@@ -118,8 +121,9 @@ Corpus::Corpus(CorpusMix mix)
     : mix_(std::move(mix)), template_(&prompt_template(mix_.template_name)) {
   check_shares_sum_to_one(
       {mix_.short_share, mix_.long_share, mix_.self_check_share, mix_.trivial_share}, "style");
-  check_shares_sum_to_one(
-      {mix_.arithmetic_share, mix_.countdown_share, mix_.linear_share, mix_.word_share}, "task");
+  check_shares_sum_to_one({mix_.arithmetic_share, mix_.sum_share, mix_.countdown_share,
+                           mix_.linear_share, mix_.word_share},
+                          "task");
   for (const std::string& task : task_names()) {
     nlohmann::json options =
         mix_.task_options.contains(task) ? mix_.task_options[task] : nlohmann::json::object();
@@ -139,10 +143,11 @@ CorpusDocument Corpus::document(uint64_t seed, uint64_t index) const {
   CorpusDocument doc;
   doc.style = kStyles[pick(
       rng, {mix_.short_share, mix_.long_share, mix_.self_check_share, mix_.trivial_share})];
-  doc.task = doc.style == "trivial"
-                 ? "trivial"
-                 : kReasoningTasks[pick(rng, {mix_.arithmetic_share, mix_.countdown_share,
-                                              mix_.linear_share, mix_.word_share})];
+  doc.task =
+      doc.style == "trivial"
+          ? "trivial"
+          : kReasoningTasks[pick(rng, {mix_.arithmetic_share, mix_.sum_share, mix_.countdown_share,
+                                       mix_.linear_share, mix_.word_share})];
   const Problem problem = generators_.at(doc.task)->problem(seed, index, Split::train);
   doc.prompt = template_->render(problem.prompt);
   doc.prompt_lang = problem.lang;

@@ -42,6 +42,7 @@ struct CorpusMix {
   double mixed_cot_share = 0.2;
   // Tasks of the reasoning documents (shares sum to 1).
   double arithmetic_share = 0.45;
+  double sum_share = 0.0;
   double countdown_share = 0.2;
   double linear_share = 0.15;
   double word_share = 0.2;
@@ -49,6 +50,7 @@ struct CorpusMix {
   // from zh_prompt_share. Use the same options for RL and evaluation, so the
   // held-out split is the same problem set.
   nlohmann::json task_options = {{"arithmetic", {{"min_digits", 2}, {"max_digits", 3}}},
+                                 {"sum", nlohmann::json::object()},
                                  {"countdown", {{"min_count", 3}, {"max_count", 4}}},
                                  {"linear", nlohmann::json::object()},
                                  {"word", nlohmann::json::object()},

@@ -29,11 +29,15 @@ std::vector<int> digits_from_right(int64_t n) {
   return digits;
 }
 
-// Column addition: one phrase per column, carries written out.
+// Column addition: one phrase per column with its carry and the result digits
+// so far ("5 + 9 + 1 = 15, write 5: 51, carry 1."). Each column prepends its
+// digit to the previous partial result, so the final number is copied from
+// the last column instead of gathered from the columns in reverse.
 void add_by_columns(int64_t a, int64_t b, std::vector<Phrase>& out) {
   const std::vector<int> da = digits_from_right(a), db = digits_from_right(b);
   const size_t columns = std::max(da.size(), db.size());
   int carry = 0;
+  std::string partial;
   for (size_t i = 0; i < columns; ++i) {
     std::vector<int> terms;
     if (i < da.size()) terms.push_back(da[i]);
@@ -45,24 +49,28 @@ void add_by_columns(int64_t a, int64_t b, std::vector<Phrase>& out) {
       return s;
     }();
     const bool last = i + 1 == columns;
+    const int written = sum >= 10 && !last ? sum % 10 : sum;
+    partial = std::to_string(written) + partial;
     const std::string expr = fmt::format("{} = {}", fmt::join(terms, " + "), sum);
-    if (terms.size() == 1) {
-      out.push_back({fmt::format("write {}.", sum), fmt::format("写 {}。", sum)});
-    } else if (sum >= 10 && !last) {
-      out.push_back({fmt::format("{}, write {}, carry 1.", expr, sum % 10),
-                     fmt::format("{}，写 {} 进 1。", expr, sum % 10)});
+    const std::string head = terms.size() == 1 ? "" : expr + ", ";
+    const std::string head_zh = terms.size() == 1 ? "" : expr + "，";
+    if (written != sum) {
+      out.push_back({fmt::format("{}write {}: {}, carry 1.", head, written, partial),
+                     fmt::format("{}写 {}：{}，进 1。", head_zh, written, partial)});
     } else {
-      out.push_back(
-          {fmt::format("{}, write {}.", expr, sum), fmt::format("{}，写 {}。", expr, sum)});
+      out.push_back({fmt::format("{}write {}: {}.", head, written, partial),
+                     fmt::format("{}写 {}：{}。", head_zh, written, partial)});
     }
     carry = sum >= 10 ? 1 : 0;
   }
 }
 
-// Column subtraction (a ≥ b): one phrase per column, borrows written out.
+// Column subtraction (a ≥ b): one phrase per column with its borrow and the
+// result digits so far, as in add_by_columns.
 void subtract_by_columns(int64_t a, int64_t b, std::vector<Phrase>& out) {
   const std::vector<int> da = digits_from_right(a), db = digits_from_right(b);
   int borrow = 0;
+  std::string partial;
   for (size_t i = 0; i < da.size(); ++i) {
     const int y = i < db.size() ? db[i] : 0;
     const int x = da[i] - borrow;
@@ -71,13 +79,19 @@ void subtract_by_columns(int64_t a, int64_t b, std::vector<Phrase>& out) {
     if (i < db.size()) expr += fmt::format(" - {}", y);
     // The top digit of the result may be 0; it is dropped in the final number.
     if (x >= y) {
+      partial = std::to_string(x - y) + partial;
       out.push_back(i < db.size() || borrow
-                        ? statement(fmt::format("{} = {}", expr, x - y))
-                        : Phrase{fmt::format("write {}.", x), fmt::format("写 {}。", x)});
+                        ? Phrase{fmt::format("{} = {}: {}.", expr, x - y, partial),
+                                 fmt::format("{} = {}：{}。", expr, x - y, partial), true}
+                        : Phrase{fmt::format("write {}: {}.", x, partial),
+                                 fmt::format("写 {}：{}。", x, partial)});
       borrow = 0;
     } else {
-      out.push_back({fmt::format("{} < 0, borrow 10: {} - {} = {}.", expr, x + 10, y, x + 10 - y),
-                     fmt::format("{} 不够减，借 10：{} - {} = {}。", expr, x + 10, y, x + 10 - y)});
+      partial = std::to_string(x + 10 - y) + partial;
+      out.push_back({fmt::format("{} < 0, borrow 10: {} - {} = {}: {}.", expr, x + 10, y,
+                                 x + 10 - y, partial),
+                     fmt::format("{} 不够减，借 10：{} - {} = {}：{}。", expr, x + 10, y,
+                                 x + 10 - y, partial)});
       borrow = 1;
     }
   }
@@ -256,6 +270,18 @@ void word_steps(const Problem& p, std::vector<Phrase>& out) {
   }
 }
 
+// ---- Chained sums ---------------------------------------------------------
+
+// A running sum, one small addition per step: "5 + 2 = 7. 7 + 4 = 11."
+void sum_steps(const Problem& p, std::vector<Phrase>& out) {
+  const std::vector<int64_t> terms = p.reference.at("terms");
+  int64_t total = terms[0];
+  for (size_t i = 1; i < terms.size(); ++i) {
+    out.push_back(statement(fmt::format("{} + {} = {}", total, terms[i], total + terms[i])));
+    total += terms[i];
+  }
+}
+
 // The one-line form of a problem with `result` claimed as its value.
 std::string claim(const std::string& task, const Problem& p, const std::string& result) {
   if (task == "arithmetic") {
@@ -264,7 +290,7 @@ std::string claim(const std::string& task, const Problem& p, const std::string& 
                        result);
   }
   if (task == "linear") return "x = " + result;
-  if (task == "word") {
+  if (task == "word" || task == "sum") {
     return fmt::format("{} = {}", p.reference.at("expression").get<std::string>(), result);
   }
   fail("corpus: no worked solutions for task '{}'", task);
@@ -278,6 +304,8 @@ void reasoning_steps(const std::string& task, const Problem& p, std::vector<Phra
     linear_steps(linear_of(p), out);
   } else if (task == "word") {
     word_steps(p, out);
+  } else if (task == "sum") {
+    sum_steps(p, out);
   } else {
     fail("corpus: no worked solutions for task '{}'", task);
   }

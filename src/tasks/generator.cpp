@@ -45,8 +45,8 @@ std::vector<Problem> TaskGenerator::problems(uint64_t seed, Split split, uint64_
 }
 
 const std::vector<std::string>& task_names() {
-  static const std::vector<std::string> kNames = {"arithmetic", "countdown", "linear", "word",
-                                                  "trivial"};
+  static const std::vector<std::string> kNames = {"arithmetic", "sum",  "countdown",
+                                                  "linear",     "word", "trivial"};
   return kNames;
 }
 
@@ -56,6 +56,8 @@ std::unique_ptr<TaskGenerator> make_task_generator(const std::string& name,
   std::unique_ptr<TaskGenerator> generator;
   if (name == "arithmetic") {
     generator = make_arithmetic_generator(reader);
+  } else if (name == "sum") {
+    generator = make_sum_generator(reader);
   } else if (name == "countdown") {
     generator = make_countdown_generator(reader);
   } else if (name == "linear") {

@@ -55,7 +55,7 @@ class TaskGenerator {
   double zh_share_;
 };
 
-// Task names: "arithmetic", "countdown", "linear", "word", "trivial".
+// Task names: "arithmetic", "sum", "countdown", "linear", "word", "trivial".
 const std::vector<std::string>& task_names();
 // Unknown names and bad options are r1::Error naming the key and the range.
 std::unique_ptr<TaskGenerator> make_task_generator(const std::string& name,
@@ -63,6 +63,7 @@ std::unique_ptr<TaskGenerator> make_task_generator(const std::string& name,
 
 // Per-task factories (one file each), registered in make_task_generator.
 std::unique_ptr<TaskGenerator> make_arithmetic_generator(TaskOptions& options);
+std::unique_ptr<TaskGenerator> make_sum_generator(TaskOptions& options);
 std::unique_ptr<TaskGenerator> make_countdown_generator(TaskOptions& options);
 std::unique_ptr<TaskGenerator> make_linear_equation_generator(TaskOptions& options);
 std::unique_ptr<TaskGenerator> make_word_problem_generator(TaskOptions& options);

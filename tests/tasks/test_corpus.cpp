@@ -149,6 +149,47 @@ TEST(Corpus, CompletionsFitTheTinyModelContext) {
   EXPECT_EQ(count_code_points("写 4 进 1"), 7u);
 }
 
+// Column addition and subtraction write the result digits so far after each
+// column ("…, write 5: 51, carry 1."): each partial result is the answer's
+// last digits (zero-padded for a subtraction whose top digits cancel), one
+// column longer than the one before, and the last one is the answer.
+TEST(Corpus, ColumnWorkCarriesTheRightPartialResult) {
+  const Corpus corpus(parse_corpus_mix({{"short_share", 0.0},
+                                        {"long_share", 1.0},
+                                        {"self_check_share", 0.0},
+                                        {"trivial_share", 0.0},
+                                        {"arithmetic_share", 1.0},
+                                        {"countdown_share", 0.0},
+                                        {"linear_share", 0.0},
+                                        {"word_share", 0.0},
+                                        {"task_options", {{"arithmetic", {{"ops", "+-"}}}}}}));
+  static const std::regex kPartial(R"((?:: |：)(\d+)(?:\.|,|，|。))");
+  int checked = 0;
+  for (uint64_t i = 0; i < 1000; ++i) {
+    const CorpusDocument doc = corpus.document(4, i);
+    const int64_t a = doc.reference["a"], b = doc.reference["b"];
+    const std::string op = doc.reference["op"];
+    const std::string answer = std::to_string(op == "+" ? a + b : a - b);
+    std::vector<std::string> partials;
+    for (auto it = std::sregex_iterator(doc.completion.begin(), doc.completion.end(), kPartial);
+         it != std::sregex_iterator(); ++it)
+      partials.push_back((*it)[1]);
+    ASSERT_FALSE(partials.empty()) << doc.completion;
+    for (size_t k = 0; k < partials.size(); ++k) {
+      const std::string& p = partials[k];
+      const std::string padded =
+          std::string(std::max<size_t>(answer.size(), p.size()) - answer.size(), '0') + answer;
+      EXPECT_EQ(padded.substr(padded.size() - p.size()), p) << doc.completion;
+      if (k > 0 && k + 1 < partials.size()) EXPECT_EQ(p.size(), partials[k - 1].size() + 1);
+      ++checked;
+    }
+    const std::string last = partials.back();
+    EXPECT_EQ(last.substr(std::min(last.find_first_not_of('0'), last.size() - 1)), answer)
+        << doc.completion;
+  }
+  EXPECT_GT(checked, 2000);
+}
+
 TEST(Corpus, ProblemsComeOnlyFromTheTrainSplit) {
   const Corpus corpus(CorpusMix{});
   std::set<std::string> test_prompts;

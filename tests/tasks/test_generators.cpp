@@ -81,6 +81,33 @@ TEST(TaskGenerators, ArithmeticAnswersMatchAnIndependentComputation) {
   }
 }
 
+TEST(TaskGenerators, SumTermsAreDistinctInRangeAndAddUp) {
+  const nlohmann::json options = {{"min_terms", 3}, {"max_terms", 5}, {"zh_share", 0.5}};
+  const std::regex en(R"(What is ([0-9 +]+)\?)"), zh(R"(计算 ([0-9 +]+) 等于多少？)"),
+      number(R"(\d+)");
+  std::set<size_t> counts;
+  for (const Problem& p : draw("sum", Split::train, 2000, options)) {
+    std::smatch m;
+    ASSERT_TRUE(std::regex_match(p.prompt, m, p.lang == "zh" ? zh : en)) << p.prompt;
+    const std::string terms = m[1];
+    std::set<long long> seen;
+    long long total = 0;
+    for (auto it = std::sregex_iterator(terms.begin(), terms.end(), number);
+         it != std::sregex_iterator(); ++it) {
+      const long long t = std::stoll(it->str());
+      EXPECT_TRUE(t >= 1 && t <= 9) << p.prompt;
+      EXPECT_TRUE(seen.insert(t).second) << p.prompt << ": repeated term";
+      total += t;
+    }
+    counts.insert(seen.size());
+    EXPECT_EQ(p.reference["answer"], std::to_string(total)) << p.prompt;
+    EXPECT_EQ(p.reward, "math");
+  }
+  EXPECT_EQ(counts, (std::set<size_t>{3, 4, 5}));
+  EXPECT_THROW(make_task_generator("sum", {{"max_terms", 12}}), Error);
+  EXPECT_NO_THROW(make_task_generator("sum", {{"max_terms", 12}, {"distinct", 0}}));
+}
+
 TEST(TaskGenerators, EveryCountdownProblemIsSolvedByItsWitness) {
   const nlohmann::json options = {{"min_count", 3}, {"max_count", 5}, {"max_target", 200}};
   for (Split split : {Split::train, Split::test}) {
