@@ -12,6 +12,7 @@
 #include "core/threads.h"
 #include "eval/evaluator.h"
 #include "model/model.h"
+#include "pipeline/builtin_base.h"
 #include "tasks/corpus.h"
 #include "tasks/dataset.h"
 #include "tasks/generator.h"
@@ -27,8 +28,8 @@ struct EvalArgs {
   EvalOptions eval;
 };
 
-// Without --task-options a task gets the options of the built-in corpus mix,
-// so its test split is the held-out half of what the base model saw.
+// Without --task-options a task gets the options of the built-in model's
+// corpus, so its test split is the held-out half of what the base model saw.
 nlohmann::json task_options(const EvalArgs& args) {
   if (!args.task_options.empty()) {
     try {
@@ -37,7 +38,7 @@ nlohmann::json task_options(const EvalArgs& args) {
       fail("--task-options: expected a JSON object: {}", e.what());
     }
   }
-  const CorpusMix mix;
+  const CorpusMix mix = builtin_base_config(/*quick=*/false).mix;
   nlohmann::json options = mix.task_options.value(args.task, nlohmann::json::object());
   options["zh_share"] = mix.zh_prompt_share;
   return options;

@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "core/check.h"
+#include "pipeline/builtin_base.h"
 #include "tasks/corpus.h"
 #include "tasks/generator.h"
 
@@ -89,7 +90,7 @@ void run_corpus(const CorpusArgs& args) {
   } catch (const nlohmann::json::parse_error& e) {
     fail("--mix: expected a JSON object, e.g. '{{\"long_share\": 0.2}}': {}", e.what());
   }
-  const Corpus corpus(parse_corpus_mix(mix_json));
+  const Corpus corpus(parse_corpus_mix(mix_json, builtin_base_config(/*quick=*/false).mix));
   if (args.stats) {
     print_corpus_stats(corpus, args);
     return;
@@ -123,7 +124,9 @@ void add_tasks(CLI::App& app) {
       "corpus", "Print documents of the synthetic pretraining corpus as JSONL (or --stats)");
   corpus->add_option("--n", corpus_args->n, "Number of documents")->capture_default_str();
   corpus->add_option("--seed", corpus_args->seed, "Seed")->capture_default_str();
-  corpus->add_option("--mix", corpus_args->mix, "Corpus mix overrides as a JSON object")
+  corpus
+      ->add_option("--mix", corpus_args->mix,
+                   "Overrides of the built-in model's corpus mix, as a JSON object")
       ->capture_default_str();
   corpus->add_flag("--stats", corpus_args->stats,
                    "Print per-style shares, correctness and length distribution instead");

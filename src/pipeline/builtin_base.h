@@ -24,6 +24,9 @@ struct BuiltinBaseConfig {
   int64_t bpe_documents = 4000;  // the first documents, from which the vocabulary is learned
   int vocab_size = 1000;
   std::string preset = "small";
+  // Rows of one whole document each (PretrainConfig::document_separator set to
+  // end-of-text) rather than random windows of the token stream.
+  bool document_rows = false;
   PretrainConfig train;
 };
 

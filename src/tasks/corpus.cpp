@@ -70,10 +70,9 @@ std::string render_thought(const std::vector<Phrase>& phrases, const std::string
 
 }  // namespace
 
-CorpusMix parse_corpus_mix(const nlohmann::json& json) {
-  const CorpusMix defaults;
+CorpusMix parse_corpus_mix(const nlohmann::json& json, const CorpusMix& defaults) {
   TaskOptions in(json, "corpus mix");
-  CorpusMix mix;
+  CorpusMix mix = defaults;
   mix.short_share = in.number("short_share", defaults.short_share, 0, 1);
   mix.long_share = in.number("long_share", defaults.long_share, 0, 1);
   mix.self_check_share = in.number("self_check_share", defaults.self_check_share, 0, 1);

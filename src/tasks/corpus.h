@@ -59,8 +59,9 @@ struct CorpusMix {
 };
 
 // Reads a mix from JSON: keys are the field names above; omitted keys keep
-// their defaults, unknown keys and shares that do not sum to 1 are errors.
-CorpusMix parse_corpus_mix(const nlohmann::json& json);
+// their values in `defaults`, unknown keys and shares that do not sum to 1 are
+// errors.
+CorpusMix parse_corpus_mix(const nlohmann::json& json, const CorpusMix& defaults = {});
 nlohmann::json to_json(const CorpusMix& mix);
 
 struct CorpusDocument {
