@@ -156,6 +156,7 @@ EvalReport evaluate(const Model& model, const Tokenizer& tokenizer,
       eval.lengths.push_back(int64_t(result.tokens.size()));
       eval.completions.push_back(std::move(completion));
     }
+    eval.sample_correct = correct;
     if (const auto winner = majority_vote(keys)) {
       eval.consensus_correct = correct[*winner];
       eval.consensus_answer = *keys[*winner];
@@ -198,6 +199,7 @@ nlohmann::json to_json(const EvalReport& r, bool with_problems) {
                       {"consensus_correct", p.consensus_correct},
                       {"consensus_answer", p.consensus_answer},
                       {"lengths", p.lengths},
+                      {"sample_correct", p.sample_correct},
                       {"completions", p.completions}});
     j["per_problem"] = std::move(list);
   }

@@ -36,6 +36,7 @@ struct ProblemEval {
   std::string consensus_answer;  // empty when no sample had an answer
   std::vector<std::string> completions;
   std::vector<int64_t> lengths;  // tokens
+  std::vector<bool> sample_correct;
 };
 
 struct EvalReport {

@@ -1,6 +1,7 @@
 #include "eval/metrics.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 
 #include "core/check.h"
@@ -41,8 +42,31 @@ bool has_reflection(std::string_view completion) {
   return false;
 }
 
+size_t count_sentences(std::string_view text) {
+  size_t sentences = 0;
+  bool pending = false;  // text since the last sentence end
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const bool ascii_end = (c == '.' || c == '!' || c == '?') &&
+                           (i + 1 == text.size() || std::isspace((unsigned char)text[i + 1]));
+    size_t wide_end = 0;  // bytes of a full-width sentence end at i
+    for (std::string_view mark : {"。", "！", "？"})
+      if (text.substr(i, mark.size()) == mark) wide_end = mark.size();
+    if (wide_end > 0) i += wide_end - 1;
+    if (ascii_end || wide_end > 0) {
+      ++sentences;
+      pending = false;
+    } else if (!std::isspace((unsigned char)c)) {
+      pending = true;
+    }
+  }
+  return sentences + (pending ? 1 : 0);
+}
+
 bool is_long_form(std::string_view completion) {
-  return count_language_words(chain_of_thought(completion)).total() >= kLongFormMinWords;
+  const std::string_view cot = chain_of_thought(completion);
+  return count_language_words(cot).total() >= kLongFormMinWords ||
+         count_sentences(cot) >= kLongFormMinSentences;
 }
 
 }  // namespace r1

@@ -26,9 +26,17 @@ std::optional<size_t> majority_vote(const std::vector<std::optional<std::string>
 // 检查 or 验证.
 bool has_reflection(std::string_view completion);
 
-// The completion's chain of thought holds at least kLongFormMinWords words
-// (language_reward.h's count): a worked solution rather than a bare guess.
+// Sentences of `text`: its sentence ends ('.', '!' or '?' followed by
+// whitespace or the end; '。', '！', '？'), plus one for trailing text after the
+// last end. "3.5 + 1 = 4.5" is one sentence.
+size_t count_sentences(std::string_view text);
+
+// The completion's chain of thought is a worked solution rather than a bare
+// guess: it holds at least kLongFormMinWords words (language_reward.h's
+// count) or at least kLongFormMinSentences sentences (a running sum
+// "3 + 7 = 10. 10 + 4 = 14. …" has steps but almost no words).
 inline constexpr size_t kLongFormMinWords = 8;
+inline constexpr size_t kLongFormMinSentences = 3;
 bool is_long_form(std::string_view completion);
 
 }  // namespace r1

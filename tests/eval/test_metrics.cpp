@@ -56,6 +56,23 @@ TEST(CompletionTraits, LongForm) {
       "<think> Subtract digit by digit from the right. 4 - 8 < 0, borrow 10 </think>"));
   // 7 words: one short of the threshold.
   EXPECT_FALSE(is_long_form("<think> Subtract digit by digit from the right. 4 </think>"));
+  // A running sum: one word ("So") but four sentences.
+  EXPECT_TRUE(
+      is_long_form("<think> 3 + 7 = 10. 10 + 4 = 14. 14 + 8 = 22. So 3 + 7 + 4 + 8 = 22. "
+                   "</think> <answer> 22 </answer>"));
+  // Two steps: one sentence short of the threshold.
+  EXPECT_FALSE(is_long_form("<think> 3 + 7 = 10. 10 + 4 = 14. </think> <answer> 14 </answer>"));
+}
+
+TEST(CompletionTraits, CountSentences) {
+  EXPECT_EQ(count_sentences(""), 0u);
+  EXPECT_EQ(count_sentences("  "), 0u);
+  EXPECT_EQ(count_sentences("864 - 597 = 247"), 1u);
+  // Decimal points are not sentence ends; the trailing text is a sentence.
+  EXPECT_EQ(count_sentences("3.5 + 1 = 4.5. So 4.5"), 2u);
+  EXPECT_EQ(count_sentences("Is it 5? Yes! It is 5."), 3u);
+  EXPECT_EQ(count_sentences("3 加 4 等于 7。所以答案是 7。"), 2u);
+  EXPECT_EQ(count_sentences("等等！再检查一下"), 2u);
 }
 
 }  // namespace

@@ -3,12 +3,15 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
 
 #include "core/check.h"
 #include "eval/evaluator.h"
 #include "model/model.h"
 #include "pipeline/builtin_base.h"
+#include "pipeline/reject.h"
 #include "tasks/generator.h"
 #include "tokenizer/tokenizer_io.h"
 
@@ -114,6 +117,40 @@ TEST_F(BuiltinBase, EvaluatesEndToEnd) {
     EXPECT_EQ(p.lengths.size(), 3u);
   }
   EXPECT_EQ(json["per_problem"].size(), 3u);
+}
+
+// Rejection sampling end to end on the quick model, judged by the format
+// reward: every sample is accounted for once, and every kept completion (the
+// quick model keeps few or none) passes the filters, belongs to its problem
+// and is one of at most `keep` for it.
+TEST_F(BuiltinBase, RejectionSamplingKeepsOnlyWhatPasses) {
+  const Model model = load_model(dir_);
+  const Tokenizer tokenizer = load_tokenizer(dir_);
+  const auto problems = make_task_generator("sum", {})->problems(3, Split::train, 12);
+  RejectOptions options;
+  options.sampling.k = 4;
+  options.sampling.sampling.temperature = 1.0f;
+  options.sampling.sampling.top_p = 1.0f;
+  options.sampling.max_new_tokens = 60;
+  options.sampling.reward = "format";
+  options.filters.reject_mixed_language = false;
+  options.keep_per_problem = 2;
+  const RejectResult r = rejection_sample(model, tokenizer, problems, options);
+  EXPECT_EQ(r.samples, 48);
+  int64_t accounted = r.kept;
+  for (const auto& [reason, count] : r.rejected) accounted += count;
+  EXPECT_EQ(accounted, r.samples);
+  EXPECT_EQ(int64_t(r.examples.size()), r.kept);
+  std::map<std::string, int> per_problem;
+  for (const auto& e : r.examples) {
+    const std::string id = e.at("id"), completion = e.at("completion");
+    const auto p = std::find_if(problems.begin(), problems.end(),
+                                [&](const Problem& q) { return q.id == id; });
+    ASSERT_NE(p, problems.end()) << id;
+    EXPECT_EQ(e.at("prompt"), "User: " + p->prompt + "\nAssistant:");
+    EXPECT_EQ(rejection_reason(*p, completion, options.filters), std::nullopt) << completion;
+    EXPECT_LE(++per_problem[id], 2) << id;
+  }
 }
 
 }  // namespace
