@@ -272,13 +272,19 @@ void word_steps(const Problem& p, std::vector<Phrase>& out) {
 
 // ---- Chained sums ---------------------------------------------------------
 
-// A running sum, one small addition per step: "5 + 2 = 7. 7 + 4 = 11."
+// A running sum, one small addition per step: "5 + 2 = 7. 7 + 4 = 11.", or
+// with the problem's "worded" flag (task option) in words of the chain of
+// thought's language: "5 plus 2 is 7." / "5 加 2 得 7。".
 void sum_steps(const Problem& p, std::vector<Phrase>& out) {
   const std::vector<int64_t> terms = p.reference.at("terms");
+  const bool worded = p.reference.value("worded", false);
   int64_t total = terms[0];
   for (size_t i = 1; i < terms.size(); ++i) {
-    out.push_back(statement(fmt::format("{} + {} = {}", total, terms[i], total + terms[i])));
-    total += terms[i];
+    const int64_t next = total + terms[i];
+    out.push_back(worded ? Phrase{fmt::format("{} plus {} is {}.", total, terms[i], next),
+                                  fmt::format("{} 加 {} 得 {}。", total, terms[i], next)}
+                         : statement(fmt::format("{} + {} = {}", total, terms[i], next)));
+    total = next;
   }
 }
 

@@ -6,7 +6,9 @@
 //
 // Options: "min_terms"/"max_terms" (4/6) — how many terms; "max_value" (9) —
 // terms are in [1, max_value]; "distinct" (1) — no term repeats (then
-// max_terms ≤ max_value).
+// max_terms ≤ max_value); "worded" (0) — worked solutions say "5 plus 2 is 7"
+// instead of "5 + 2 = 7" (the flag is kept in the reference), so a chain of
+// thought holds words of its language.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -27,7 +29,8 @@ class SumGenerator : public TaskGenerator {
         min_terms_(options.integer("min_terms", 4, 2, 20)),
         max_terms_(options.integer("max_terms", 6, min_terms_, 20)),
         max_value_(options.integer("max_value", 9, 1, 1000000)),
-        distinct_(options.integer("distinct", 1, 0, 1) == 1) {
+        distinct_(options.integer("distinct", 1, 0, 1) == 1),
+        worded_(options.integer("worded", 0, 0, 1) == 1) {
     R1_CHECK(!distinct_ || max_terms_ <= max_value_,
              "task 'sum' options: {} distinct terms do not fit in [1, {}] (lower max_terms or "
              "set distinct 0)",
@@ -53,13 +56,14 @@ class SumGenerator : public TaskGenerator {
                                         : fmt::format("What is {}?", expression);
     drawn.problem.reference = {
         {"answer", std::to_string(answer)}, {"terms", terms}, {"expression", expression}};
+    if (worded_) drawn.problem.reference["worded"] = true;
     drawn.problem.reward = "math";
     return drawn;
   }
 
  private:
   int64_t min_terms_, max_terms_, max_value_;
-  bool distinct_;
+  bool distinct_, worded_;
 };
 
 }  // namespace

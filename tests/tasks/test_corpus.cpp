@@ -190,6 +190,48 @@ TEST(Corpus, ColumnWorkCarriesTheRightPartialResult) {
   EXPECT_GT(checked, 2000);
 }
 
+// Worded running sums: each step names the running total, the next term in
+// the prompt's order, and their sum, in the words of its sentence's language.
+TEST(Corpus, WordedSumStepsAddTheNextTermInEitherLanguage) {
+  const Corpus corpus(parse_corpus_mix(
+      {{"short_share", 0.0},
+       {"long_share", 1.0},
+       {"self_check_share", 0.0},
+       {"trivial_share", 0.0},
+       {"zh_prompt_share", 0.5},
+       {"mixed_cot_share", 0.5},
+       {"arithmetic_share", 0.0},
+       {"sum_share", 1.0},
+       {"countdown_share", 0.0},
+       {"linear_share", 0.0},
+       {"word_share", 0.0},
+       {"task_options", {{"sum", {{"min_terms", 3}, {"max_terms", 5}, {"worded", 1}}}}}}));
+  static const std::regex kStep(R"((\d+) (?:plus|加) (\d+) (?:is|得) (\d+)(\.|。))");
+  int english = 0, chinese = 0;
+  for (uint64_t i = 0; i < 300; ++i) {
+    const CorpusDocument doc = corpus.document(6, i);
+    const std::vector<int64_t> terms = doc.reference["terms"];
+    int64_t total = terms[0];
+    size_t next = 1;
+    for (auto it = std::sregex_iterator(doc.completion.begin(), doc.completion.end(), kStep);
+         it != std::sregex_iterator(); ++it, ++next) {
+      const std::smatch& m = *it;
+      ASSERT_LT(next, terms.size()) << doc.completion;
+      EXPECT_EQ(std::stoll(m[1]), total) << doc.completion;
+      EXPECT_EQ(std::stoll(m[2]), terms[next]) << doc.completion;
+      total += terms[next];
+      EXPECT_EQ(std::stoll(m[3]), total) << doc.completion;
+      // English words end with '.', Chinese ones with '。'.
+      const bool zh = m.str(0).find("加") != std::string::npos;
+      EXPECT_EQ(m.str(4), zh ? "。" : ".") << doc.completion;
+      (zh ? chinese : english)++;
+    }
+    EXPECT_EQ(next, terms.size()) << doc.completion;
+  }
+  EXPECT_GT(english, 200);
+  EXPECT_GT(chinese, 200);
+}
+
 TEST(Corpus, ProblemsComeOnlyFromTheTrainSplit) {
   const Corpus corpus(CorpusMix{});
   std::set<std::string> test_prompts;
