@@ -16,8 +16,8 @@ namespace r1::cli {
 
 namespace {
 
-using RunFn = std::function<RlResult(const Config&, Model&, const Tokenizer&, const std::string&,
-                                     bool)>;
+using RunFn =
+    std::function<RlResult(const Config&, Model&, const Tokenizer&, const std::string&, bool)>;
 
 // `r1 grpo` and `r1 ppo`: the same options, recipe handling and outputs.
 void add_rl_command(CLI::App& app, const std::string& name, const std::string& help,

@@ -72,12 +72,12 @@ ModelConfig ModelConfig::from_json(const nlohmann::json& j, const std::string& s
   bool classifier = false;
   if (j.contains("architectures") && j["architectures"].is_array())
     for (const auto& a : j["architectures"])
-      classifier = classifier || (a.is_string() && a.get<std::string>().ends_with(
-                                                       "ForSequenceClassification"));
+      classifier = classifier ||
+                   (a.is_string() && a.get<std::string>().ends_with("ForSequenceClassification"));
   if (classifier) {
-    c.num_labels = j.contains("num_labels")   ? get_field<int64_t>(j, "num_labels", source)
+    c.num_labels = j.contains("num_labels") ? get_field<int64_t>(j, "num_labels", source)
                    : j.contains("id2label") ? int64_t(j["id2label"].size())
-                                              : 2;
+                                            : 2;
     R1_CHECK(c.num_labels > 0, "{}: num_labels must be positive (got {})", source, c.num_labels);
   }
   for (auto& [key, value] : j.items()) {
@@ -92,7 +92,8 @@ ModelConfig ModelConfig::from_json(const nlohmann::json& j, const std::string& s
 
 nlohmann::json ModelConfig::to_json() const {
   nlohmann::json j = extra;
-  static const char* const kArch[][2] = {{"llama", "Llama"}, {"qwen2", "Qwen2"}, {"qwen3", "Qwen3"}};
+  static const char* const kArch[][2] = {
+      {"llama", "Llama"}, {"qwen2", "Qwen2"}, {"qwen3", "Qwen3"}};
   for (auto& [type, arch] : kArch)
     if (model_type == type)
       j["architectures"] = {std::string(arch) +

@@ -17,7 +17,8 @@ Model scalar_model_from(const Model& policy, float init_std, uint64_t seed) {
     float* dst = model.data() + t.offset;
     if (t.name == "score.weight") {
       Rng rng(seed, 0x5c0e, 0);
-      for (int64_t i = 0; i < t.numel(); ++i) dst[i] = init_std == 0.0f ? 0.0f : init_std * rng.normal();
+      for (int64_t i = 0; i < t.numel(); ++i)
+        dst[i] = init_std == 0.0f ? 0.0f : init_std * rng.normal();
       continue;
     }
     const ParamTensor* src = policy.layout().find(t.name);

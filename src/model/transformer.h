@@ -26,7 +26,7 @@ class TrainingGraph {
   // for a causal LM or a sequence classifier (num_labels > 0) whose trunk has
   // the graph's shape — a value model may borrow its policy's graph.
   void forward_hidden(const Model& model, const int32_t* ids, int64_t B, int64_t T);
-  const float* hidden() const { return lnf_.data(); }  // (B,T,C)
+  const float* hidden() const { return lnf_.data(); }         // (B,T,C)
   const float* logprobs() const { return logprobs_.data(); }  // (B,T)
   const float* entropy() const { return entropy_.data(); }    // (B,T)
   const float* logits() const { return logits_.data(); }      // (B,T,V)

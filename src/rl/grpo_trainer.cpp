@@ -78,8 +78,8 @@ void Grpo::update(const RlContext& ctx, std::vector<Rollout>& rollouts, double l
         std::fill(dent.begin(), dent.end(), 0.0f);
         const GrpoLossStats st =
             grpo_loss(loss_, spans, rows_T, graph.logprobs(), graph.entropy(), old.data(),
-                      beta ? ref.data() : nullptr, mb_end - mb_begin,
-                      std::max<int64_t>(1, tokens), dlogp.data(), dent.data());
+                      beta ? ref.data() : nullptr, mb_end - mb_begin, std::max<int64_t>(1, tokens),
+                      dlogp.data(), dent.data());
         graph.backward(ctx.policy, dlogp.data(), loss_.entropy_coef != 0 ? dent.data() : nullptr,
                        ctx.trainer.grads().data());
         loss += st.loss;

@@ -63,9 +63,9 @@ double explained_variance(const std::vector<float>& values, const std::vector<fl
          variance([&](size_t i) { return double(returns[i]) - double(values[i]); }) / var_returns;
 }
 
-ValueLossStats value_loss(const std::vector<CompletionSpan>& spans, int64_t T,
-                          const float* values, const float* old_values, const float* returns,
-                          double cliprange, double vf_coef, int64_t num_tokens, float* dvalues) {
+ValueLossStats value_loss(const std::vector<CompletionSpan>& spans, int64_t T, const float* values,
+                          const float* old_values, const float* returns, double cliprange,
+                          double vf_coef, int64_t num_tokens, float* dvalues) {
   R1_CHECK(num_tokens > 0, "value_loss: num_tokens must be positive");
   const double w = vf_coef / double(num_tokens);
   ValueLossStats stats;

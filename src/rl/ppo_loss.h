@@ -41,8 +41,8 @@ struct ValueLossStats {
 // whole optimizer step, for gradient accumulation). values, old_values and
 // returns are (rows, T); writes dL/dvalue at the spans' positions (the caller
 // zeroes the rest).
-ValueLossStats value_loss(const std::vector<CompletionSpan>& spans, int64_t T,
-                          const float* values, const float* old_values, const float* returns,
-                          double cliprange, double vf_coef, int64_t num_tokens, float* dvalues);
+ValueLossStats value_loss(const std::vector<CompletionSpan>& spans, int64_t T, const float* values,
+                          const float* old_values, const float* returns, double cliprange,
+                          double vf_coef, int64_t num_tokens, float* dvalues);
 
 }  // namespace r1

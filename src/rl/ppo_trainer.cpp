@@ -17,10 +17,10 @@ class Ppo : public RlAlgorithm {
       : critic_(scalar_model_from(policy)),
         // The critic borrows the policy's training graph (same trunk shape,
         // used one after the other), so its own Trainer holds no activations.
-        critic_trainer_(critic_, {0.9, 0.99, 1e-8, cfg.get<double>("weight_decay")},
-                        cfg.get<double>("max_grad_norm"), 0,
-                        cfg.get<int64_t>("max_prompt_length") +
-                            cfg.get<int64_t>("max_completion_length")),
+        critic_trainer_(
+            critic_, {0.9, 0.99, 1e-8, cfg.get<double>("weight_decay")},
+            cfg.get<double>("max_grad_norm"), 0,
+            cfg.get<int64_t>("max_prompt_length") + cfg.get<int64_t>("max_completion_length")),
         head_(cfg.get<int64_t>("micro_batch_size") * (cfg.get<int64_t>("max_prompt_length") +
                                                       cfg.get<int64_t>("max_completion_length")),
               policy.config().hidden_size),
@@ -144,8 +144,8 @@ void Ppo::update(const RlContext& ctx, std::vector<Rollout>& rollouts, double lr
         std::fill(dlogp.begin(), dlogp.end(), 0.0f);
         std::fill(dent.begin(), dent.end(), 0.0f);
         const GrpoLossStats st =
-            grpo_loss(loss_, spans, rows_T, graph.logprobs(), graph.entropy(), old.data(),
-                      nullptr, mb_end - mb_begin, tokens, dlogp.data(), dent.data());
+            grpo_loss(loss_, spans, rows_T, graph.logprobs(), graph.entropy(), old.data(), nullptr,
+                      mb_end - mb_begin, tokens, dlogp.data(), dent.data());
         graph.backward(ctx.policy, dlogp.data(), loss_.entropy_coef != 0 ? dent.data() : nullptr,
                        ctx.trainer.grads().data());
         loss += st.loss;
@@ -171,9 +171,9 @@ void Ppo::update(const RlContext& ctx, std::vector<Rollout>& rollouts, double lr
         }
         head_.forward(graph, critic_, ids.data(), e - b, rows_T);
         std::fill(dv.begin(), dv.end(), 0.0f);
-        const ValueLossStats vs = value_loss(spans, rows_T, head_.values(), old_v.data(),
-                                             ret.data(), cliprange_value_, vf_coef_, tokens,
-                                             dv.data());
+        const ValueLossStats vs =
+            value_loss(spans, rows_T, head_.values(), old_v.data(), ret.data(), cliprange_value_,
+                       vf_coef_, tokens, dv.data());
         head_.backward(graph, critic_, dv.data(), critic_trainer_.grads().data());
         vloss += vs.loss;
         vclip += vs.clip_fraction;

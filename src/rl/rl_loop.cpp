@@ -136,8 +136,8 @@ RlResult RlRun::run(bool resume) {
   MetricsLog samples(run_dir_ + "/samples.jsonl", start);
   RlResult result;
   Progress progress(algorithm_.name(), max_steps, start);
-  RlContext ctx{cfg_,   policy_, trainer_,     hooks_,
-                start,  micro_,  temperature_, cfg_.get<bool>("mask_truncated_completions")};
+  RlContext ctx{cfg_,  policy_, trainer_,     hooks_,
+                start, micro_,  temperature_, cfg_.get<bool>("mask_truncated_completions")};
   for (int64_t step = start; step < max_steps; ++step) {
     nlohmann::json line = {{"step", step + 1}};
     if (reference_ && ref_reset > 0 && step > 0 && step % ref_reset == 0)
@@ -167,8 +167,9 @@ RlResult RlRun::run(bool resume) {
       for (int64_t i = 0; i < want; ++i)
         problems.push_back(engine_.tasks().draw(
             seed_, uint64_t(step) * 1000003ULL + uint64_t(drawn++), Split::train));
-      auto batch = engine_.rollout(problems, G_, (uint64_t(step) * 1000003ULL + uint64_t(drawn)) * 64,
-                                   sampling, time_generate, time_reward);
+      auto batch =
+          engine_.rollout(problems, G_, (uint64_t(step) * 1000003ULL + uint64_t(drawn)) * 64,
+                          sampling, time_generate, time_reward);
       for (size_t g = 0; g < batch.size(); g += size_t(G_)) {
         bool varied = false;
         for (int64_t i = 1; i < G_; ++i)

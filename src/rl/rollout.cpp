@@ -59,8 +59,8 @@ ProblemRewards::Scored ProblemRewards::score(const Problem& p, const std::string
     for (auto& c : resolved)
       if (c.value("name", "") == "accuracy") {
         c["name"] = p.reward;
-        c["options"] = c.value("options", nlohmann::json::object())
-                           .value(p.reward, nlohmann::json::object());
+        c["options"] =
+            c.value("options", nlohmann::json::object()).value(p.reward, nlohmann::json::object());
       }
     it = composites_.emplace(p.reward, make_composite_reward(resolved)).first;
   }
@@ -114,10 +114,10 @@ RolloutEngine::RolloutEngine(const Config& cfg, Model& policy, const Tokenizer& 
       template_(prompt_template(cfg.get<std::string>("template"))),
       max_prompt_(cfg.get<int64_t>("max_prompt_length")),
       max_completion_(cfg.get<int64_t>("max_completion_length")),
-      generator_(policy, {std::max<int64_t>(1, cfg.get<int64_t>("prompts_per_step") *
-                                                   cfg.get<int64_t>("num_generations")),
-                          max_prompt_ + max_completion_ + 1, true, true,
-                          cfg.get<uint64_t>("seed")}),
+      generator_(policy,
+                 {std::max<int64_t>(1, cfg.get<int64_t>("prompts_per_step") *
+                                           cfg.get<int64_t>("num_generations")),
+                  max_prompt_ + max_completion_ + 1, true, true, cfg.get<uint64_t>("seed")}),
       stop_when_(stop_on_strings(tok, cfg.at("stop").get<std::vector<std::string>>())) {}
 
 std::vector<Rollout> RolloutEngine::rollout(const std::vector<Problem>& problems, int64_t group,
@@ -166,9 +166,8 @@ std::vector<Rollout> RolloutEngine::rollout(const std::vector<Problem>& problems
 }
 
 int64_t pack_rollouts(const std::vector<Rollout>& rollouts, int64_t begin, int64_t end,
-                      bool mask_truncated, std::vector<int32_t>& ids,
-                      std::vector<int32_t>& targets, std::vector<CompletionSpan>& spans,
-                      float* old) {
+                      bool mask_truncated, std::vector<int32_t>& ids, std::vector<int32_t>& targets,
+                      std::vector<CompletionSpan>& spans, float* old) {
   std::fill(ids.begin(), ids.end(), 0);
   std::fill(targets.begin(), targets.end(), 0);
   spans.clear();

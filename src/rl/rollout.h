@@ -105,8 +105,7 @@ class RolloutEngine {
 // rollout's advantage(s); `old` (when not null) receives the sampling-time
 // log-probs at the span positions.
 int64_t pack_rollouts(const std::vector<Rollout>& rollouts, int64_t begin, int64_t end,
-                      bool mask_truncated, std::vector<int32_t>& ids,
-                      std::vector<int32_t>& targets, std::vector<CompletionSpan>& spans,
-                      float* old);
+                      bool mask_truncated, std::vector<int32_t>& ids, std::vector<int32_t>& targets,
+                      std::vector<CompletionSpan>& spans, float* old);
 
 }  // namespace r1

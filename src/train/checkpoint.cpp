@@ -67,7 +67,8 @@ nlohmann::json read_state(const std::string& dir) {
 }  // namespace
 
 void save_checkpoint(const std::string& run_dir, const Model& model, const AdamW& optimizer,
-                     const TrainerState& state, int keep, const std::vector<CheckpointPart>& parts) {
+                     const TrainerState& state, int keep,
+                     const std::vector<CheckpointPart>& parts) {
   make_dirs(run_dir);
   const std::string name = checkpoint_name(state.step);
   const std::string final_dir = run_dir + "/" + name;

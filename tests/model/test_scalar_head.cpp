@@ -65,7 +65,8 @@ TEST(ScalarModel, ConfigRoundTripsNumLabels) {
   EXPECT_EQ(lm_back.num_labels, 0);
   EXPECT_EQ(lm_back.to_json()["num_labels"], 3);
   // The model directory loads back to the same bytes.
-  const auto dir = std::filesystem::temp_directory_path() / ("r1_critic_" + std::to_string(getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("r1_critic_" + std::to_string(getpid()));
   save_model(critic, dir.string());
   const Model loaded = load_model(dir.string());
   EXPECT_EQ(loaded.config().num_labels, 1);
@@ -101,9 +102,9 @@ TEST(ScalarHead, GradientMatchesFiniteDifferences) {
   std::vector<float> grads(critic.num_params(), 0.0f);
   head.backward(graph, critic, c.data(), grads.data());
   std::vector<size_t> checked;
-  for (const char* name : {"score.weight", "model.norm.weight", "model.embed_tokens.weight",
-                           "model.layers.0.self_attn.q_proj.weight",
-                           "model.layers.1.mlp.down_proj.weight"}) {
+  for (const char* name :
+       {"score.weight", "model.norm.weight", "model.embed_tokens.weight",
+        "model.layers.0.self_attn.q_proj.weight", "model.layers.1.mlp.down_proj.weight"}) {
     const ParamTensor* t = critic.layout().find(name);
     ASSERT_NE(t, nullptr) << name;
     for (int64_t i = 0; i < std::min<int64_t>(t->numel(), 12); ++i)
