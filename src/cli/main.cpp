@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   r1::cli::add_version(app);
   r1::cli::add_pretrain(app);
   r1::cli::add_grpo(app);
+  r1::cli::add_ppo(app);
   r1::cli::add_generate(app);
   r1::cli::add_chat(app);
   r1::cli::add_score(app);

@@ -14,6 +14,8 @@ Decoder::Decoder(const Model& model, int64_t slots, int64_t max_seq)
     : model_(model), slots_(slots), max_seq_(max_seq), prefill_graph_(model.config(), 1, max_seq) {
   const ModelConfig& c = model.config();
   R1_CHECK(slots > 0, "the decoder needs at least one slot");
+  R1_CHECK(c.num_labels == 0, "cannot generate with a sequence classifier (num_labels = {})",
+           c.num_labels);
   const int64_t C = c.hidden_size, F = c.intermediate_size, V = c.vocab_size;
   const int64_t Q = c.q_dim(), K = c.kv_dim();
   const size_t cache = size_t(c.num_layers * slots * max_seq * K);

@@ -67,8 +67,22 @@ ModelConfig ModelConfig::from_json(const nlohmann::json& j, const std::string& s
     c.o_bias = bias && c.model_type == "llama";
   }
   c.qk_norm = c.model_type == "qwen3";
+  // A sequence-classifier says so in `architectures`; its label count is
+  // num_labels, else the size of id2label, else HF's default of 2.
+  bool classifier = false;
+  if (j.contains("architectures") && j["architectures"].is_array())
+    for (const auto& a : j["architectures"])
+      classifier = classifier ||
+                   (a.is_string() && a.get<std::string>().ends_with("ForSequenceClassification"));
+  if (classifier) {
+    c.num_labels = j.contains("num_labels") ? get_field<int64_t>(j, "num_labels", source)
+                   : j.contains("id2label") ? int64_t(j["id2label"].size())
+                                            : 2;
+    R1_CHECK(c.num_labels > 0, "{}: num_labels must be positive (got {})", source, c.num_labels);
+  }
   for (auto& [key, value] : j.items()) {
-    bool known = key == "rope_scaling";
+    bool known = key == "rope_scaling" ||
+                 (classifier && (key == "num_labels" || key == "id2label" || key == "label2id"));
     for (const char* k : kKnownKeys) known = known || key == k;
     if (!known) c.extra[key] = value;
   }
@@ -79,9 +93,21 @@ ModelConfig ModelConfig::from_json(const nlohmann::json& j, const std::string& s
 nlohmann::json ModelConfig::to_json() const {
   nlohmann::json j = extra;
   static const char* const kArch[][2] = {
-      {"llama", "LlamaForCausalLM"}, {"qwen2", "Qwen2ForCausalLM"}, {"qwen3", "Qwen3ForCausalLM"}};
+      {"llama", "Llama"}, {"qwen2", "Qwen2"}, {"qwen3", "Qwen3"}};
   for (auto& [type, arch] : kArch)
-    if (model_type == type) j["architectures"] = {arch};
+    if (model_type == type)
+      j["architectures"] = {std::string(arch) +
+                            (num_labels > 0 ? "ForSequenceClassification" : "ForCausalLM")};
+  if (num_labels > 0) {
+    j["num_labels"] = num_labels;
+    nlohmann::json id2label = nlohmann::json::object(), label2id = nlohmann::json::object();
+    for (int64_t i = 0; i < num_labels; ++i) {
+      id2label[std::to_string(i)] = "LABEL_" + std::to_string(i);
+      label2id["LABEL_" + std::to_string(i)] = i;
+    }
+    j["id2label"] = id2label;
+    j["label2id"] = label2id;
+  }
   j["model_type"] = model_type;
   j["vocab_size"] = vocab_size;
   j["hidden_size"] = hidden_size;
@@ -115,6 +141,7 @@ void ModelConfig::validate(const std::string& source) const {
   R1_CHECK(max_position_embeddings > 0, "{}: max_position_embeddings must be positive", source);
   R1_CHECK(rms_norm_eps > 0, "{}: rms_norm_eps must be positive", source);
   R1_CHECK(rope_theta > 0, "{}: rope_theta must be positive", source);
+  R1_CHECK(num_labels >= 0, "{}: num_labels must not be negative (got {})", source, num_labels);
 }
 
 }  // namespace r1

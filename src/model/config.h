@@ -24,6 +24,10 @@ struct ModelConfig {
   bool qkv_bias = false;  // bias on q/k/v projections (Qwen2; Llama attention_bias)
   bool o_bias = false;    // bias on the output projection (Llama attention_bias)
   bool qk_norm = false;   // per-head RMSNorm of q and k before RoPE (Qwen3)
+  // 0: a causal LM (lm_head). > 0: a sequence-classification model (HF
+  // *ForSequenceClassification: the same trunk with a `score.weight`
+  // [num_labels, hidden] head instead of lm_head) — value and reward models.
+  int64_t num_labels = 0;
   // Keys of the original config.json we do not interpret, written back
   // unchanged so a saved model stays loadable by Hugging Face tools.
   nlohmann::json extra = nlohmann::json::object();

@@ -30,7 +30,8 @@ struct Weights {
   float* embed = nullptr;  // (V, C)
   std::vector<LayerWeights> layers;
   float* final_norm = nullptr;  // (C)
-  float* lm_head = nullptr;     // (V, C); equals embed when tied
+  float* lm_head = nullptr;     // (V, C); equals embed when tied; null for a classifier
+  float* score = nullptr;       // (num_labels, C) for a sequence classifier, else null
 };
 
 struct ParamTensor {

@@ -38,7 +38,9 @@ void visit_params(const ModelConfig& c, Weights& w, Fn&& fn) {
     fn(p + "mlp.down_proj.weight", std::vector<int64_t>{C, F}, L.down);
   }
   fn(std::string("model.norm.weight"), std::vector<int64_t>{C}, w.final_norm);
-  if (!c.tie_word_embeddings)
+  if (c.num_labels > 0)
+    fn(std::string("score.weight"), std::vector<int64_t>{c.num_labels, C}, w.score);
+  else if (!c.tie_word_embeddings)
     fn(std::string("lm_head.weight"), std::vector<int64_t>{V, C}, w.lm_head);
   else
     w.lm_head = w.embed;

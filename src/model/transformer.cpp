@@ -47,12 +47,16 @@ TrainingGraph::TrainingGraph(const ModelConfig& config, int64_t max_batch, int64
   res_final_.resize(size_t(N * C));
   lnf_.resize(size_t(N * C));
   lnf_rstd_.resize(size_t(N));
-  logits_.resize(size_t(N * V));
-  lse_.resize(size_t(N));
-  logprobs_.resize(size_t(N));
-  entropy_.resize(size_t(N));
+  const bool lm = c.num_labels == 0;
+  if (lm) {
+    logits_.resize(size_t(N * V));
+    lse_.resize(size_t(N));
+    logprobs_.resize(size_t(N));
+    entropy_.resize(size_t(N));
+    targets_.resize(size_t(N));
+    dlogits_.resize(size_t(N * V));
+  }
   ids_.resize(size_t(N));
-  targets_.resize(size_t(N));
   tmp_.resize(size_t(N * C));
   dres_.resize(size_t(N * C));
   dln_.resize(size_t(N * C));
@@ -61,30 +65,55 @@ TrainingGraph::TrainingGraph(const ModelConfig& config, int64_t max_batch, int64
   datt_out_.resize(size_t(N * Q));
   dqk_.resize(size_t(N * (Q + K)));
   dqkv_.resize(size_t(N * QKV));
-  dlogits_.resize(size_t(N * V));
   datt_scratch_.resize(size_t(max_batch * c.num_kv_heads * max_seq * max_seq));
+}
+
+void TrainingGraph::check_trunk(const Model& model) const {
+  const ModelConfig &a = config_, &b = model.config();
+  R1_CHECK(a.vocab_size == b.vocab_size && a.hidden_size == b.hidden_size &&
+               a.intermediate_size == b.intermediate_size && a.num_layers == b.num_layers &&
+               a.num_heads == b.num_heads && a.num_kv_heads == b.num_kv_heads &&
+               a.head_dim == b.head_dim && a.qkv_bias == b.qkv_bias && a.o_bias == b.o_bias &&
+               a.qk_norm == b.qk_norm && a.rms_norm_eps == b.rms_norm_eps &&
+               a.rope_theta == b.rope_theta,
+           "TrainingGraph: the model's trunk differs from the graph's config");
 }
 
 void TrainingGraph::forward(const Model& model, const int32_t* ids, const int32_t* targets,
                             int64_t B, int64_t T, float temperature) {
+  R1_CHECK(config_.num_labels == 0 && model.config().num_labels == 0,
+           "TrainingGraph::forward needs a causal LM (num_labels = 0); use forward_hidden");
+  const int64_t N = B * T, V = config_.vocab_size;
+  R1_CHECK(B >= 1 && B <= max_B_ && T >= 1 && T <= max_T_,
+           "batch ({}, {}) exceeds the graph's capacity ({}, {})", B, T, max_B_, max_T_);
+  for (int64_t n = 0; n < N; ++n)
+    R1_CHECK(targets[n] >= 0 && targets[n] < V,
+             "target id {} at position {} is outside the vocabulary [0, {})", targets[n], n, V);
+  R1_CHECK(temperature > 0, "temperature must be positive (got {})", temperature);
+  forward_hidden(model, ids, B, T);
+  inv_temperature_ = 1.0f / temperature;
+  std::copy(targets, targets + N, targets_.begin());
+  ops::matmul_forward(logits_.data(), lnf_.data(), model.weights().lm_head, nullptr, N,
+                      config_.hidden_size, V);
+  if (inv_temperature_ != 1.0f) ops::scale_inplace(logits_.data(), inv_temperature_, N * V);
+  ops::logprob_forward(logprobs_.data(), entropy_.data(), lse_.data(), logits_.data(), targets, N,
+                       V);
+}
+
+void TrainingGraph::forward_hidden(const Model& model, const int32_t* ids, int64_t B, int64_t T) {
   const ModelConfig& c = config_;
+  check_trunk(model);
   R1_CHECK(B >= 1 && B <= max_B_ && T >= 1 && T <= max_T_,
            "batch ({}, {}) exceeds the graph's capacity ({}, {})", B, T, max_B_, max_T_);
   const int64_t N = B * T, C = c.hidden_size, F = c.intermediate_size, V = c.vocab_size;
   const int64_t Q = c.q_dim(), K = c.kv_dim(), QKV = c.qkv_dim(), D = c.head_dim;
   const int64_t Hq = c.num_heads, Hkv = c.num_kv_heads;
-  for (int64_t n = 0; n < N; ++n) {
+  for (int64_t n = 0; n < N; ++n)
     R1_CHECK(ids[n] >= 0 && ids[n] < V,
              "token id {} at position {} is outside the vocabulary [0, {})", ids[n], n, V);
-    R1_CHECK(targets[n] >= 0 && targets[n] < V,
-             "target id {} at position {} is outside the vocabulary [0, {})", targets[n], n, V);
-  }
-  R1_CHECK(temperature > 0, "temperature must be positive (got {})", temperature);
   B_ = B;
   T_ = T;
-  inv_temperature_ = 1.0f / temperature;
   std::copy(ids, ids + N, ids_.begin());
-  std::copy(targets, targets + N, targets_.begin());
   const Weights& w = model.weights();
 
   ops::embedding_forward(layers_.empty() ? res_final_.data() : layers_[0].res.data(), ids, w.embed,
@@ -124,29 +153,40 @@ void TrainingGraph::forward(const Model& model, const int32_t* ids, const int32_
   }
   ops::rmsnorm_forward(lnf_.data(), lnf_rstd_.data(), res_final_.data(), w.final_norm, N, C,
                        c.rms_norm_eps, C, C);
-  ops::matmul_forward(logits_.data(), lnf_.data(), w.lm_head, nullptr, N, C, V);
-  if (inv_temperature_ != 1.0f) ops::scale_inplace(logits_.data(), inv_temperature_, N * V);
-  ops::logprob_forward(logprobs_.data(), entropy_.data(), lse_.data(), logits_.data(), targets, N,
-                       V);
 }
 
 void TrainingGraph::backward(const Model& model, const float* dlogprobs, const float* dentropy,
                              float* grads) {
-  const ModelConfig& c = config_;
-  const int64_t B = B_, T = T_;
-  R1_CHECK(B > 0, "TrainingGraph::backward called before forward");
-  const int64_t N = B * T, C = c.hidden_size, F = c.intermediate_size, V = c.vocab_size;
-  const int64_t Q = c.q_dim(), K = c.kv_dim(), QKV = c.qkv_dim(), D = c.head_dim;
-  const int64_t Hq = c.num_heads, Hkv = c.num_kv_heads;
+  R1_CHECK(B_ > 0, "TrainingGraph::backward called before forward");
+  R1_CHECK(model.config().num_labels == 0, "TrainingGraph::backward needs a causal LM");
+  const int64_t N = B_ * T_, C = config_.hidden_size, V = config_.vocab_size;
   const Weights& w = model.weights();
-  const Weights g = bind_weights(c, grads);
-
+  const Weights g = bind_weights(model.config(), grads);
   ops::logprob_backward(dlogits_.data(), dlogprobs, dentropy, logits_.data(), lse_.data(),
                         entropy_.data(), targets_.data(), N, V);
   if (inv_temperature_ != 1.0f) ops::scale_inplace(dlogits_.data(), inv_temperature_, N * V);
   zero(dln_, N * C);
   ops::matmul_backward(dln_.data(), g.lm_head, nullptr, dlogits_.data(), lnf_.data(), w.lm_head, N,
                        C, V);
+  backward_trunk(model, grads);
+}
+
+void TrainingGraph::backward_hidden(const Model& model, const float* dhidden, float* grads) {
+  R1_CHECK(B_ > 0, "TrainingGraph::backward_hidden called before forward");
+  check_trunk(model);
+  std::copy(dhidden, dhidden + B_ * T_ * config_.hidden_size, dln_.begin());
+  backward_trunk(model, grads);
+}
+
+// From dL/d(final-norm output) in dln_ down to the embedding.
+void TrainingGraph::backward_trunk(const Model& model, float* grads) {
+  const ModelConfig& c = config_;
+  const int64_t B = B_, T = T_;
+  const int64_t N = B * T, C = c.hidden_size, F = c.intermediate_size;
+  const int64_t Q = c.q_dim(), K = c.kv_dim(), QKV = c.qkv_dim(), D = c.head_dim;
+  const int64_t Hq = c.num_heads, Hkv = c.num_kv_heads;
+  const Weights& w = model.weights();
+  const Weights g = bind_weights(model.config(), grads);
   zero(dres_, N * C);
   ops::rmsnorm_backward(dres_.data(), g.final_norm, dln_.data(), res_final_.data(), w.final_norm,
                         lnf_rstd_.data(), N, C, C, C);

@@ -1,5 +1,6 @@
 // Training forward and backward of a Model over a batch of sequences. All
-// activations are allocated once, for the largest (B, T) the graph will see.
+// activations are allocated once, for the largest (B, T) the graph will see
+// (the language-model head's only for a causal LM config).
 #pragma once
 
 #include <cstdint>
@@ -21,6 +22,11 @@ class TrainingGraph {
   // the same temperature it sampled them with.
   void forward(const Model& model, const int32_t* ids, const int32_t* targets, int64_t B, int64_t T,
                float temperature = 1.0f);
+  // The trunk alone: the final-norm hidden states (B,T,C) that a head reads,
+  // for a causal LM or a sequence classifier (num_labels > 0) whose trunk has
+  // the graph's shape — a value model may borrow its policy's graph.
+  void forward_hidden(const Model& model, const int32_t* ids, int64_t B, int64_t T);
+  const float* hidden() const { return lnf_.data(); }         // (B,T,C)
   const float* logprobs() const { return logprobs_.data(); }  // (B,T)
   const float* entropy() const { return entropy_.data(); }    // (B,T)
   const float* logits() const { return logits_.data(); }      // (B,T,V)
@@ -28,6 +34,10 @@ class TrainingGraph {
   // Given dL/dlogprobs and dL/dentropy (B,T; dentropy may be null) of the last
   // forward, adds dL/dparams into `grads` (the model's flat layout).
   void backward(const Model& model, const float* dlogprobs, const float* dentropy, float* grads);
+  // Given dL/dhidden (B,T,C) of the last forward, adds dL/dparams of the trunk
+  // into `grads` (the flat layout of `model`; the head's gradient is the
+  // caller's).
+  void backward_hidden(const Model& model, const float* dhidden, float* grads);
 
   // Copies the rotated keys and the values of layer `layer`, batch row `b`,
   // positions [t0, t0 + count) as (count, kv_dim) rows: a prompt's KV cache.
@@ -37,6 +47,9 @@ class TrainingGraph {
   int64_t max_seq() const { return max_T_; }
 
  private:
+  void check_trunk(const Model& model) const;
+  void backward_trunk(const Model& model, float* grads);
+
   struct LayerActs {
     std::vector<float> res, ln1, ln1_rstd, qkv, qk, qk_rstd, att, att_out, res_mid, ln2, ln2_rstd,
         gu, h;

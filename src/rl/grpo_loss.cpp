@@ -56,9 +56,9 @@ GrpoLossStats grpo_loss(const GrpoLossConfig& config, const std::vector<Completi
                      : dr_grpo
                          ? 1.0 / (double(num_sequences) * double(config.max_completion_length))
                          : 1.0 / (double(num_sequences) * double(s.length));
-    const double A = s.advantage;
     for (int64_t t = 0; t < s.length; ++t) {
       const int64_t i = s.row * T + s.begin + t;
+      const double A = s.advantages ? double(s.advantages[t]) : double(s.advantage);
       const double logp = logprobs[i];
       const double ratio = std::exp(logp - double(old_logprobs[i]));
       const double clipped_ratio = std::clamp(ratio, lo, hi);

@@ -34,6 +34,7 @@ struct CompletionSpan {
   int64_t begin = 0;  // first position (in the graph's log-prob array) of the completion
   int64_t length = 0;
   float advantage = 0;
+  const float* advantages = nullptr;  // per token (PPO's GAE); null: `advantage` for all
 };
 
 struct GrpoLossStats {

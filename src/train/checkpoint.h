@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "model/model.h"
 #include "train/optimizer.h"
@@ -21,9 +22,20 @@ struct TrainerState {
   nlohmann::json extra = nlohmann::json::object();  // loop-specific state
 };
 
-// Writes the checkpoint for `state.step` and keeps the newest `keep` ones.
+// A further model saved inside each checkpoint, in the subdirectory `name`
+// (a loadable model directory, plus its optimizer state when it is trained):
+// an RL run's critic or reference model.
+struct CheckpointPart {
+  std::string name;
+  const Model* model = nullptr;
+  const AdamW* optimizer = nullptr;  // null: the part is not trained
+};
+
+// Writes the checkpoint for `state.step` with its `parts` and keeps the newest
+// `keep` ones.
 void save_checkpoint(const std::string& run_dir, const Model& model, const AdamW& optimizer,
-                     const TrainerState& state, int keep = 2);
+                     const TrainerState& state, int keep = 2,
+                     const std::vector<CheckpointPart>& parts = {});
 
 // The directory of the newest complete checkpoint, if any.
 std::optional<std::string> latest_checkpoint(const std::string& run_dir);
@@ -31,5 +43,9 @@ std::optional<std::string> latest_checkpoint(const std::string& run_dir);
 // Loads the parameters, optimizer moments and state of checkpoint `dir` into
 // existing objects (whose config must match the checkpoint's).
 TrainerState load_checkpoint(const std::string& dir, Model& model, AdamW& optimizer);
+// Loads part `name` of checkpoint `dir` into `model` (and `optimizer` unless
+// null); an error if the checkpoint has no such part.
+void load_checkpoint_part(const std::string& dir, const std::string& name, Model& model,
+                          AdamW* optimizer);
 
 }  // namespace r1

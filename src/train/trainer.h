@@ -37,6 +37,7 @@ class Trainer {
 
   Model& model() { return model_; }
   AdamW& optimizer() { return optimizer_; }
+  const AdamW& optimizer() const { return optimizer_; }
   TrainingGraph& graph() { return graph_; }
   std::vector<float>& grads() { return grads_; }
   // Clips, checks finiteness and applies AdamW to the accumulated gradients;

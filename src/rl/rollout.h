@@ -1,0 +1,111 @@
+// Rollouts, shared by the RL algorithms: prompts drawn from a weighted task
+// mixture, G completions per prompt sampled through the generation engine
+// (each prompt prefilled once per group), scored by rule rewards with their
+// reasons, summarised into the per-step statistics, and packed into training
+// batches.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "core/config.h"
+#include "generate/generator.h"
+#include "model/model.h"
+#include "rewards/composite_reward.h"
+#include "rl/grpo_loss.h"
+#include "tasks/generator.h"
+#include "tasks/template.h"
+#include "tokenizer/tokenizer.h"
+
+namespace r1 {
+
+// The weighted task mixture prompts come from.
+class TaskMixture {
+ public:
+  explicit TaskMixture(const nlohmann::json& spec);
+  // Problem `index` of `split` (a pure function of seed and index).
+  Problem draw(uint64_t seed, uint64_t index, Split split) const;
+
+ private:
+  std::vector<std::unique_ptr<TaskGenerator>> generators_;
+  std::vector<double> weights_;
+};
+
+// Rewards for a problem: "accuracy" in the spec means the problem's own rule.
+class ProblemRewards {
+ public:
+  explicit ProblemRewards(const nlohmann::json& spec);
+  struct Scored {
+    double reward = 0;
+    bool correct = false;
+    std::string reason;
+  };
+  Scored score(const Problem& p, const std::string& completion, size_t tokens, bool truncated);
+
+ private:
+  nlohmann::json spec_;
+  std::map<std::string, std::unique_ptr<CompositeReward>> composites_;
+};
+
+// Whether a completion contains a self-check ("wait", "verify", "等等", …).
+bool reflects(const std::string& text);
+
+struct Rollout {
+  Problem problem;
+  std::vector<int32_t> prompt, completion;
+  std::vector<float> logprobs;      // sampling-time log-probs: π_old, bit for bit
+  std::vector<float> ref_logprobs;  // the reference policy's (when β > 0)
+  std::string text;
+  bool truncated = false;
+  ProblemRewards::Scored scored;
+  float advantage = 0;            // one advantage for every token (GRPO) …
+  std::vector<float> advantages;  // … or one per completion token (PPO)
+};
+
+struct RolloutStats {
+  double reward_mean = 0, reward_std = 0, accuracy = 0, format_rate = 0, length_mean = 0;
+  double length_max = 0, reflection_rate = 0, mixing_rate = 0;
+};
+
+RolloutStats summarize(const std::vector<Rollout>& rollouts);
+
+// Samples and scores rollouts with the policy (the generator reads its live
+// weights).
+class RolloutEngine {
+ public:
+  RolloutEngine(const Config& cfg, Model& policy, const Tokenizer& tok);
+
+  // `group` completions of each problem; request ids from id_base on (the
+  // sampling streams are keyed by them). Adds the time spent generating and
+  // scoring to the two counters.
+  std::vector<Rollout> rollout(const std::vector<Problem>& problems, int64_t group,
+                               uint64_t id_base, SamplingParams sampling, double& generate_s,
+                               double& reward_s);
+  const TaskMixture& tasks() const { return tasks_; }
+
+ private:
+  const Tokenizer& tok_;
+  TaskMixture tasks_;
+  ProblemRewards rewards_;
+  const PromptTemplate& template_;
+  int64_t max_prompt_, max_completion_;
+  Generator generator_;
+  std::function<bool(const std::vector<int32_t>&)> stop_when_;
+};
+
+// Rollouts [begin, end) packed as rows of a (rows, T) batch for the training
+// graph: ids = prompt + completion without its last token, targets the same
+// shifted by one, so completion token t of a row sits at position
+// prompt_length − 1 + t. Returns T (the longest row); `spans` locate the
+// completions (length 0 for a truncated one when mask_truncated), with each
+// rollout's advantage(s); `old` (when not null) receives the sampling-time
+// log-probs at the span positions.
+int64_t pack_rollouts(const std::vector<Rollout>& rollouts, int64_t begin, int64_t end,
+                      bool mask_truncated, std::vector<int32_t>& ids, std::vector<int32_t>& targets,
+                      std::vector<CompletionSpan>& spans, float* old);
+
+}  // namespace r1
