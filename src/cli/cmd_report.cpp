@@ -15,19 +15,22 @@ namespace r1::cli {
 void add_report(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "report",
-      "One self-contained HTML page (inline SVG, no network) with a run's curves — accuracy, "
-      "response length, reward, KL, entropy, reflection rate, clip fraction vs step — and "
-      "sample rollouts");
+      "HTML report of RL runs: curves vs step (accuracy, response length, reward, KL, "
+      "entropy, reflection rate, clip fraction) and sample rollouts");
+  cmd->footer(
+      "One self-contained page: inline SVG and CSS, nothing fetched over the network.\n"
+      "Example: r1 report runs/r1-zero    (writes runs/r1-zero/report.html)");
   struct Options {
     std::vector<std::string> run_dirs;
     std::string out, title;
     int samples = 6;
   };
   auto opt = std::make_shared<Options>();
-  cmd->add_option("run_dirs", opt->run_dirs,
+  cmd->add_option("run_dir", opt->run_dirs,
                   "Run directories written by `r1 grpo --out` (several: one section each)")
       ->required();
-  cmd->add_option("--out", opt->out, "HTML file to write (default: RUN_DIR/report.html)");
+  cmd->add_option("--out", opt->out,
+                  "HTML file to write (default: report.html in the first run directory)");
   cmd->add_option("--title", opt->title, "Page title (default: the run directory)");
   cmd->add_option("--samples", opt->samples,
                   "Rollouts shown per run, from steps spread evenly over the run")
