@@ -18,8 +18,12 @@ double median_seconds(const std::function<void()>& fn, int runs, int warmup) {
     fn();
     times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   }
-  std::sort(times.begin(), times.end());
-  return times[times.size() / 2];
+  return median(std::move(times));
+}
+
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
 }
 
 double sgemm_ceiling_gflops() {

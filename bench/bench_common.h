@@ -1,16 +1,20 @@
 // Shared pieces of the benchmarks: the machine's measured SGEMM ceiling, a
-// median-of-runs timer, and running a PyTorch baseline script from tools/.
+// median and a median-of-runs timer, and running a PyTorch baseline script from tools/.
 #pragma once
 
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace r1::bench {
 
 // Best GFLOP/s of large single-precision GEMMs at the current thread count.
 double sgemm_ceiling_gflops();
+
+// The median of a non-empty list (the upper middle one for an even count).
+double median(std::vector<double> values);
 
 // Median seconds of `runs` calls of fn after `warmup` calls.
 double median_seconds(const std::function<void()>& fn, int runs, int warmup = 1);
