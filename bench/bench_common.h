@@ -1,5 +1,6 @@
-// Shared pieces of the benchmarks: the machine's measured SGEMM ceiling, a
-// median and a median-of-runs timer, and running a PyTorch baseline script from tools/.
+// Shared pieces of the benchmarks: their command line, the machine's measured
+// SGEMM ceiling, a median and a median-of-runs timer, and running a PyTorch
+// baseline script from tools/.
 #pragma once
 
 #include <functional>
@@ -9,6 +10,17 @@
 #include <vector>
 
 namespace r1::bench {
+
+struct BenchArgs {
+  int threads = 2;
+  int count = 0;  // timed runs
+  bool torch = true;
+};
+
+// The options every benchmark takes: --threads N, the number of timed runs
+// (`count_flag`, e.g. "--steps") and --no-torch. Prints the usage and exits
+// with status 2 on anything else or a number below 1.
+BenchArgs parse_bench_args(int argc, char** argv, const char* count_flag, int default_count);
 
 // Best GFLOP/s of large single-precision GEMMs at the current thread count.
 double sgemm_ceiling_gflops();

@@ -16,7 +16,6 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <cstring>
 #include <string>
 #include <vector>
 
@@ -159,24 +158,8 @@ void print_row(const char* engine, double generate, double reward, double train,
 }  // namespace
 
 int main(int argc, char** argv) {
-  int threads = 2, steps = 3;
-  bool torch = true;
-  for (int i = 1; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--threads") && i + 1 < argc)
-      threads = std::atoi(argv[++i]);
-    else if (!std::strcmp(argv[i], "--steps") && i + 1 < argc)
-      steps = std::atoi(argv[++i]);
-    else if (!std::strcmp(argv[i], "--no-torch"))
-      torch = false;
-    else {
-      fmt::print(stderr, "usage: bench_grpo [--threads N] [--steps N] [--no-torch]\n");
-      return 2;
-    }
-  }
-  if (steps < 1 || threads < 1) {
-    fmt::print(stderr, "bench_grpo: --steps and --threads must be positive\n");
-    return 2;
-  }
+  const r1::bench::BenchArgs args = r1::bench::parse_bench_args(argc, argv, "--steps", 3);
+  const int threads = args.threads, steps = args.count;
   r1::set_threads(threads);
   r1::Model model(r1::model_preset("reference", 512));
   model.init_random(1);
@@ -203,7 +186,7 @@ int main(int argc, char** argv) {
   print_row("r1", r1_times.generate, r1_times.reward, r1_times.train, r1_total);
   fmt::print("r1 generate {:.0f} tokens/s, train {:.0f} tokens/s (forward+backward+AdamW)\n",
              double(kSeqs * kNewTokens) / r1_times.generate, double(kSeqs * kT) / r1_times.train);
-  if (!torch) return 0;
+  if (!args.torch) return 0;
   const auto j = r1::bench::run_torch_baseline(
       "bench_grpo_torch.py", fmt::format("--threads {} --steps {}", threads, steps));
   if (!j) return 0;

@@ -22,7 +22,6 @@ per-phase median seconds of the setting with the fastest step, "settings":
 [...]}; per-setting lines go to stderr.
 """
 
-import argparse
 import json
 import os
 import re
@@ -41,7 +40,8 @@ ANSWER = "7"
 REWARD_WEIGHTS = {"math": 1.0, "format": 0.1, "language": 0.1}
 # Token → text, as in bench/bench_grpo.cpp: past the table, token t is the
 # letter 'a' + (t mod (len + 26)) − len.
-PIECES = ["<think>", "</think>", "<answer>", "</answer>", "\\boxed{", "}", " ", " ", " ", "\n", "7", "12", "so", "wait", "是", "的"]
+PIECES = ["<think>", "</think>", "<answer>", "</answer>", "\\boxed{", "}", " ", " ", " ", "\n", "7", "12", "so", "wait"]
+PIECES += ["是", "的"]
 
 TAG = re.compile(r"<[^<>]*>")
 LATEX_COMMAND = re.compile(r"\\[A-Za-z]+")
@@ -189,26 +189,10 @@ def run_worker(args):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--threads", type=int, default=2, help="torch.set_num_threads (default %(default)s)")
-    parser.add_argument("--steps", type=int, default=3, help="timed steps per setting (default %(default)s)")
-    parser.add_argument(
-        "--max-seconds", type=float, default=90, help="timed-step budget per setting (default %(default)s)"
-    )
-    parser.add_argument("--quick", action="store_true", help="one timed step per setting")
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.quick:
-        args.steps = 1
-    if args.steps < 1 or args.threads < 1:
-        parser.error("--steps and --threads must be positive")
-    if args.worker:
-        run_worker(args)
-        return
-    worker_args = ["--steps", str(args.steps), "--max-seconds", str(args.max_seconds)]
-    settings = bench_common.search_settings(os.path.abspath(__file__), worker_args, args.threads)
-    best = min(settings, key=lambda s: s["step_s"])
-    print(json.dumps({"best": best, "settings": settings}))
+    count, budget = ("--steps", 3, "timed steps per setting"), (90, "timed-step budget per setting")
+    settings = bench_common.run_common_baseline(__doc__, __file__, run_worker, count, budget)
+    if settings:
+        print(json.dumps({"best": min(settings, key=lambda s: s["step_s"]), "settings": settings}))
 
 
 if __name__ == "__main__":
