@@ -70,7 +70,8 @@ def last_boxed(text):
 
 
 def math_reward(text):
-    answer = last_boxed(text)
+    """1 when the last \\boxed{} after the last </think> (if any) holds the answer."""
+    answer = last_boxed(text[text.rfind("</think>") + 1 :])
     return 1.0 if answer is not None and answer.strip() == ANSWER else 0.0
 
 
@@ -83,12 +84,11 @@ def format_reward(text):
 
 def language_reward(text):
     """Share of English words in the chain of thought (the target language is English)."""
-    close = text.find("</think>")
+    # The text after the first <think> (or from the start) up to the next </think>.
     open_ = text.find("<think>")
-    if open_ >= 0:
-        cot = text[open_ + len("<think>") : close if close > open_ else len(text)]
-    else:
-        cot = text[:close] if close >= 0 else text
+    start = 0 if open_ < 0 else open_ + len("<think>")
+    close = text.find("</think>", start)
+    cot = text[start:] if close < 0 else text[start:close]
     cot = LATEX_COMMAND.sub(" ", TAG.sub(" ", cot))
     english, chinese = len(ENGLISH_WORD.findall(cot)), len(CJK.findall(cot))
     return english / (english + chinese) if english + chinese else 0.0
