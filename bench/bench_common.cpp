@@ -4,11 +4,35 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <vector>
 
 #include "core/gemm.h"
 
 namespace r1::bench {
+
+BenchArgs parse_bench_args(int argc, char** argv, const char* count_flag, int default_count) {
+  BenchArgs args;
+  args.count = default_count;
+  bool ok = true;
+  for (int i = 1; i < argc && ok; ++i) {
+    if (!std::strcmp(argv[i], "--threads") && i + 1 < argc)
+      args.threads = std::atoi(argv[++i]);
+    else if (!std::strcmp(argv[i], count_flag) && i + 1 < argc)
+      args.count = std::atoi(argv[++i]);
+    else if (!std::strcmp(argv[i], "--no-torch"))
+      args.torch = false;
+    else
+      ok = false;
+  }
+  if (!ok || args.threads < 1 || args.count < 1) {
+    fmt::print(stderr, "usage: {} [--threads N] [{} N] [--no-torch]  (N >= 1)\n", argv[0],
+               count_flag);
+    std::exit(2);
+  }
+  return args;
+}
 
 double median_seconds(const std::function<void()>& fn, int runs, int warmup) {
   for (int i = 0; i < warmup; ++i) fn();
@@ -18,8 +42,12 @@ double median_seconds(const std::function<void()>& fn, int runs, int warmup) {
     fn();
     times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   }
-  std::sort(times.begin(), times.end());
-  return times[times.size() / 2];
+  return median(std::move(times));
+}
+
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
 }
 
 double sgemm_ceiling_gflops() {

@@ -1,16 +1,32 @@
-// Shared pieces of the benchmarks: the machine's measured SGEMM ceiling, a
-// median-of-runs timer, and running a PyTorch baseline script from tools/.
+// Shared pieces of the benchmarks: their command line, the machine's measured
+// SGEMM ceiling, a median and a median-of-runs timer, and running a PyTorch
+// baseline script from tools/.
 #pragma once
 
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace r1::bench {
 
+struct BenchArgs {
+  int threads = 2;
+  int count = 0;  // timed runs
+  bool torch = true;
+};
+
+// The options every benchmark takes: --threads N, the number of timed runs
+// (`count_flag`, e.g. "--steps") and --no-torch. Prints the usage and exits
+// with status 2 on anything else or a number below 1.
+BenchArgs parse_bench_args(int argc, char** argv, const char* count_flag, int default_count);
+
 // Best GFLOP/s of large single-precision GEMMs at the current thread count.
 double sgemm_ceiling_gflops();
+
+// The median of a non-empty list (the upper middle one for an even count).
+double median(std::vector<double> values);
 
 // Median seconds of `runs` calls of fn after `warmup` calls.
 double median_seconds(const std::function<void()>& fn, int runs, int warmup = 1);

@@ -6,8 +6,6 @@
 //   bench_generate [--threads N] [--runs N] [--no-torch]
 #include <fmt/format.h>
 
-#include <cstring>
-
 #include "bench_common.h"
 #include "core/rng.h"
 #include "core/threads.h"
@@ -32,20 +30,8 @@ std::vector<r1::GenerationRequest> requests(int64_t n, int64_t prompt_len, int64
 }  // namespace
 
 int main(int argc, char** argv) {
-  int threads = 2, runs = 3;
-  bool torch = true;
-  for (int i = 1; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--threads") && i + 1 < argc)
-      threads = std::atoi(argv[++i]);
-    else if (!std::strcmp(argv[i], "--runs") && i + 1 < argc)
-      runs = std::atoi(argv[++i]);
-    else if (!std::strcmp(argv[i], "--no-torch"))
-      torch = false;
-    else {
-      fmt::print(stderr, "usage: bench_generate [--threads N] [--runs N] [--no-torch]\n");
-      return 2;
-    }
-  }
+  const r1::bench::BenchArgs args = r1::bench::parse_bench_args(argc, argv, "--runs", 3);
+  const int threads = args.threads, runs = args.count;
   r1::set_threads(threads);
   const int64_t S = 64, P = 32, N = 128;
   r1::Model model(r1::model_preset("reference", 512));
@@ -71,7 +57,7 @@ int main(int argc, char** argv) {
   fmt::print("r1 generate 64x128       {:8.0f} tokens/s  {:6.1f} GFLOP/s  ({:.0f}% of ceiling)\n",
              tokens_per_s, gflops, 100 * gflops / ceiling);
   fmt::print("r1 single-sequence       {:8.2f} ms/token\n", ms_per_token);
-  if (torch) {
+  if (args.torch) {
     if (auto j = r1::bench::run_torch_baseline("bench_generate_torch.py",
                                                fmt::format("--threads {}", threads))) {
       const double torch_tps = (*j)["tokens_per_s"].get<double>();

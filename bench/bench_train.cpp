@@ -5,7 +5,6 @@
 //   bench_train [--threads N] [--steps N] [--no-torch]
 #include <fmt/format.h>
 
-#include <cstring>
 #include <string>
 
 #include "bench_common.h"
@@ -15,20 +14,8 @@
 #include "train/trainer.h"
 
 int main(int argc, char** argv) {
-  int threads = 2, steps = 5;
-  bool torch = true;
-  for (int i = 1; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--threads") && i + 1 < argc)
-      threads = std::atoi(argv[++i]);
-    else if (!std::strcmp(argv[i], "--steps") && i + 1 < argc)
-      steps = std::atoi(argv[++i]);
-    else if (!std::strcmp(argv[i], "--no-torch"))
-      torch = false;
-    else {
-      fmt::print(stderr, "usage: bench_train [--threads N] [--steps N] [--no-torch]\n");
-      return 2;
-    }
-  }
+  const r1::bench::BenchArgs args = r1::bench::parse_bench_args(argc, argv, "--steps", 5);
+  const int threads = args.threads, steps = args.count;
   r1::set_threads(threads);
   const int64_t B = 16, T = 256;
   const r1::ModelConfig c = r1::model_preset("reference", 512);
@@ -56,7 +43,7 @@ int main(int argc, char** argv) {
   fmt::print("sgemm ceiling          {:8.1f} GFLOP/s\n", ceiling);
   fmt::print("r1 train step          {:8.3f} s  {:8.0f} tokens/s  {:6.1f} GFLOP/s  MFU {:.0f}%\n",
              seconds, tokens_per_s, gflops, 100 * gflops / ceiling);
-  if (torch) {
+  if (args.torch) {
     if (auto j = r1::bench::run_torch_baseline(
             "bench_train_torch.py", fmt::format("--threads {} --steps {}", threads, steps))) {
       const double torch_tps = (*j)["tokens_per_s"].get<double>();

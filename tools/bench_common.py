@@ -1,11 +1,13 @@
-"""Shared pieces of the PyTorch baselines: the reference model and the search
-over the runtime settings that decide how fast PyTorch runs on a CPU.
+"""Shared pieces of the PyTorch baselines: the reference model, their command
+line, and the search over the runtime settings that decide how fast PyTorch
+runs on a CPU.
 
 OMP_WAIT_POLICY and ATEN_CPU_CAPABILITY are read once, when libgomp and ATen
 load, so every setting runs in a fresh subprocess (the script re-invoked with
 --worker) whose environment is set before `import torch`.
 """
 
+import argparse
 import json
 import os
 import subprocess
@@ -45,6 +47,54 @@ def cpu_capabilities():
     """ATen kernel sets worth trying: PyTorch 1.13 picks AVX2 by default even on
     AVX-512 machines, and only ATEN_CPU_CAPABILITY=avx512 enables the wider ones."""
     return ("default", "avx512") if cpu_has_avx512() else ("default",)
+
+
+def positive_int(text):
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive integer")
+    return value
+
+
+def argument_parser(doc, count_flag, count_default, count_help, max_seconds, max_seconds_help, quick_help):
+    """The options every baseline has: --threads, the number of timed runs
+    (count_flag, at least 1), --max-seconds, --quick and the hidden --worker
+    of search_settings. The description is the first paragraph of doc."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--threads", type=positive_int, default=2, help="torch.set_num_threads (default %(default)s)")
+    parser.add_argument(
+        count_flag, type=positive_int, default=count_default, help=f"{count_help} (default %(default)s)"
+    )
+    parser.add_argument(
+        "--max-seconds", type=float, default=max_seconds, help=f"{max_seconds_help} (default %(default)s)"
+    )
+    parser.add_argument("--quick", action="store_true", help=quick_help)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    return parser
+
+
+def run_baseline(script, args, run_worker, worker_args):
+    """As --worker, runs run_worker(args) and returns None; otherwise returns
+    search_settings(script, worker_args, args.threads)."""
+    if args.worker:
+        run_worker(args)
+        return None
+    return search_settings(script, worker_args, args.threads)
+
+
+def run_common_baseline(doc, script, run_worker, count, budget):
+    """The command line of a baseline with only the common options: count =
+    (flag, default, help) of the timed runs, budget = (default, help) of
+    --max-seconds; --quick means one timed run. Parses it and returns
+    run_baseline's result."""
+    flag, default, count_help = count
+    parser = argument_parser(doc, flag, default, count_help, *budget, "one timed run per setting")
+    args = parser.parse_args()
+    dest = flag.lstrip("-").replace("-", "_")
+    if args.quick:
+        setattr(args, dest, 1)
+    worker_args = [flag, str(getattr(args, dest)), "--max-seconds", str(args.max_seconds)]
+    return run_baseline(os.path.abspath(script), args, run_worker, worker_args)
 
 
 def search_settings(script, worker_args, threads):

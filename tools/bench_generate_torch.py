@@ -13,7 +13,6 @@ JSON line on stdout, {"tokens_per_s": best, "decode_ms_per_token": best,
 "settings": [...]}; per-setting lines go to stderr.
 """
 
-import argparse
 import json
 import os
 import sys
@@ -87,24 +86,10 @@ def run_worker(args):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--threads", type=int, default=2, help="torch.set_num_threads (default %(default)s)")
-    parser.add_argument("--repeats", type=int, default=3, help="timed runs per setting (default %(default)s)")
-    parser.add_argument(
-        "--max-seconds", type=float, default=30, help="budget per setting and measurement (default %(default)s)"
-    )
-    parser.add_argument("--quick", action="store_true", help="one timed run per setting")
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.quick:
-        args.repeats = 1
-    if args.repeats < 1 or args.threads < 1:
-        parser.error("--repeats and --threads must be positive")
-    if args.worker:
-        run_worker(args)
+    count, budget = ("--repeats", 3, "timed runs per setting"), (30, "budget per setting and measurement")
+    settings = bench_common.run_common_baseline(__doc__, __file__, run_worker, count, budget)
+    if not settings:
         return
-    worker_args = ["--repeats", str(args.repeats), "--max-seconds", str(args.max_seconds)]
-    settings = bench_common.search_settings(os.path.abspath(__file__), worker_args, args.threads)
     best_throughput = max(settings, key=lambda s: s["tokens_per_s"])
     best_latency = min(settings, key=lambda s: s["decode_ms_per_token"])
     print(

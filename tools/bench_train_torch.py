@@ -11,7 +11,6 @@ Prints one JSON line on stdout, {"tokens_per_s": best, "settings": [...]};
 per-setting lines go to stderr.
 """
 
-import argparse
 import json
 import os
 import sys
@@ -80,14 +79,16 @@ def run_worker(args):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--threads", type=int, default=2, help="torch.set_num_threads (default %(default)s)")
-    parser.add_argument("--steps", type=int, default=6, help="timed steps per setting (default %(default)s)")
-    parser.add_argument("--warmup", type=int, default=2, help="untimed steps per setting (default %(default)s)")
-    parser.add_argument(
-        "--max-seconds", type=float, default=60, help="timed-step budget per setting (default %(default)s)"
+    parser = bench_common.argument_parser(
+        __doc__,
+        "--steps",
+        6,
+        "timed steps per setting",
+        max_seconds=60,
+        max_seconds_help="timed-step budget per setting",
+        quick_help="1 warm-up and 2 timed steps per setting",
     )
-    parser.add_argument("--quick", action="store_true", help="1 warm-up and 2 timed steps per setting")
+    parser.add_argument("--warmup", type=int, default=2, help="untimed steps per setting (default %(default)s)")
     parser.add_argument(
         "--foreach",
         type=lambda s: s == "true",
@@ -95,20 +96,18 @@ def main():
         metavar="{true,false}",
         help="AdamW multi-tensor implementation (default true)",
     )
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.quick:
         args.warmup, args.steps = 1, 2
-    if args.steps < 1 or args.warmup < 0 or args.threads < 1:
-        parser.error("--steps and --threads must be positive and --warmup non-negative")
-    if args.worker:
-        run_worker(args)
-        return
+    if args.warmup < 0:
+        parser.error("--warmup must be non-negative")
     worker_args = [
         *("--steps", str(args.steps), "--warmup", str(args.warmup)),
         *("--max-seconds", str(args.max_seconds), "--foreach", str(args.foreach).lower()),
     ]
-    settings = bench_common.search_settings(os.path.abspath(__file__), worker_args, args.threads)
+    settings = bench_common.run_baseline(os.path.abspath(__file__), args, run_worker, worker_args)
+    if not settings:
+        return
     best = max(settings, key=lambda s: s["tokens_per_s"])
     print(json.dumps({"tokens_per_s": best["tokens_per_s"], "best": best, "settings": settings}))
 

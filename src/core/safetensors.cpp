@@ -5,7 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
@@ -204,6 +206,23 @@ std::vector<int64_t> SafetensorsReader::read_ints(const std::string& name) const
   return out;
 }
 
+void check_finite(const std::vector<TensorRef>& tensors, const std::string& path) {
+  for (const TensorRef& t : tensors) {
+    int64_t n = 1;
+    for (int64_t d : t.shape) n *= d;
+    const float* bad = std::find_if(t.data, t.data + n, [](float x) { return !std::isfinite(x); });
+    if (bad == t.data + n) continue;
+    const int64_t flat = bad - t.data;
+    std::vector<int64_t> index(t.shape.size());
+    for (int64_t rest = flat, k = int64_t(t.shape.size()) - 1; k >= 0; --k) {
+      index[size_t(k)] = rest % t.shape[size_t(k)];
+      rest /= t.shape[size_t(k)];
+    }
+    fail("{}: refusing to write tensor '{}' (shape {}): element {} (flat index {}) is {}", path,
+         t.name, shape_str(t.shape), shape_str(index), flat, *bad);
+  }
+}
+
 std::string safetensors_bytes(const std::vector<TensorRef>& tensors,
                               const std::map<std::string, std::string>& metadata) {
   nlohmann::ordered_json header;
@@ -233,6 +252,7 @@ std::string safetensors_bytes(const std::vector<TensorRef>& tensors,
 
 void write_safetensors(const std::string& path, const std::vector<TensorRef>& tensors,
                        const std::map<std::string, std::string>& metadata) {
+  check_finite(tensors, path);
   write_file_atomic(path, safetensors_bytes(tensors, metadata));
 }
 

@@ -58,10 +58,16 @@ struct TensorRef {
   const float* data;
 };
 
+// r1::Error when a tensor holds a NaN or an infinity, naming `path`, the
+// tensor, the value and the index (flat and per dimension) of its first
+// non-finite element: a checkpoint must never contain one.
+void check_finite(const std::vector<TensorRef>& tensors, const std::string& path);
+
 // Serialises fp32 tensors (in the given order) to safetensors bytes.
 std::string safetensors_bytes(const std::vector<TensorRef>& tensors,
                               const std::map<std::string, std::string>& metadata = {});
-// Writes them atomically to `path`.
+// Writes them atomically to `path` after check_finite: on a non-finite value
+// nothing is written and a previous file at `path` is left as it was.
 void write_safetensors(const std::string& path, const std::vector<TensorRef>& tensors,
                        const std::map<std::string, std::string>& metadata = {});
 

@@ -1,10 +1,29 @@
 #include "rewards/composite_reward.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 
 #include "core/check.h"
 
 namespace r1 {
+
+namespace {
+
+// A component whose value is NaN or infinite (a broken user reward), or whose
+// weighted value overflows, counts as 0 and says so: a non-finite reward
+// would turn its whole group's advantages into NaN.
+void sanitize(RewardResult& result, double weight) {
+  if (std::isfinite(weight * result.value)) return;
+  result.reason =
+      std::isfinite(result.value)
+          ? fmt::format("value {} × weight {} overflows, counted as 0 ({})", result.value, weight,
+                        result.reason)
+          : fmt::format("non-finite value {} counted as 0 ({})", result.value, result.reason);
+  result.value = 0;
+}
+
+}  // namespace
 
 CompositeReward::CompositeReward(std::vector<Component> components)
     : components_(std::move(components)) {
@@ -58,12 +77,18 @@ std::vector<CompositeResult> CompositeReward::score_components_batch(
     const std::string name = component.reward->name();
     for (size_t i = 0; i < inputs.size(); ++i) {
       CompositeResult& total = out[i];
+      sanitize(results[i], component.weight);
       total.value += component.weight * results[i].value;
       if (!total.reason.empty()) total.reason += "; ";
       total.reason += name + ": " + results[i].reason;
       total.components.push_back({name, component.weight, std::move(results[i])});
     }
   }
+  for (CompositeResult& total : out)
+    if (!std::isfinite(total.value)) {
+      total.value = 0;
+      total.reason += "; the sum overflows, counted as 0";
+    }
   return out;
 }
 

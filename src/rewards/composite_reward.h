@@ -1,7 +1,10 @@
 // A weighted sum of rewards (R1 v2: accuracy + format with equal weights; R1
 // stage 2 adds language consistency). The total is Σ weight·value; every
 // component's value and reason are kept so training logs can show which part
-// of the reward moved.
+// of the reward moved. A component value that is NaN or infinite, or whose
+// weighted value overflows, counts as 0 with the reason saying so
+// ("mine: non-finite value nan counted as 0 (…)"), and so does a total that
+// overflows: the value is always finite.
 #pragma once
 
 #include <memory>

@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 
 #include "core/check.h"
 #include "core/file_io.h"
@@ -32,6 +34,15 @@ void expect_error_mentions(const std::string& path, const std::string& needle) {
     EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
   }
+}
+
+std::string error_message(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
 }
 
 }  // namespace
@@ -85,6 +96,33 @@ TEST(Safetensors, CorruptFilesGiveClearErrors) {
   write_file_atomic(path, header_file(R"({"w":{"dtype":"Q4","shape":[1],"data_offsets":[0,1]}})",
                                       std::string(1, '\0')));
   expect_error_mentions(path, "unsupported dtype 'Q4'");
+}
+
+// Element (1, 2) of a 2×3 tensor is flat index 1·3 + 2 = 5.
+TEST(Safetensors, RefusesToWriteNonFiniteValues) {
+  const std::string path = temp_path("finite.safetensors");
+  std::vector<float> ok = {1.0f, 2.0f}, w(6, 0.5f);
+  write_safetensors(path, {{"ok", {2}, ok.data()}});
+  const std::string before = read_file(path);
+  for (const auto& [bad, shown] : std::vector<std::pair<float, std::string>>{
+           {std::nanf(""), "is nan"}, {INFINITY, "is inf"}, {-INFINITY, "is -inf"}}) {
+    w[5] = bad;
+    const std::string message = error_message([&] {
+      write_safetensors(path, {{"ok", {2}, ok.data()}, {"w", {2, 3}, w.data()}});
+    });
+    for (const std::string& needle : {path, std::string("tensor 'w'"), std::string("[1, 2]"),
+                                      std::string("flat index 5"), shown})
+      EXPECT_NE(message.find(needle), std::string::npos) << message;
+    EXPECT_EQ(read_file(path), before);  // nothing written, the previous file kept
+  }
+  // With several, the first is named.
+  w[4] = INFINITY;
+  EXPECT_NE(error_message([&] {
+              check_finite({{"w", {2, 3}, w.data()}}, path);
+            }).find("[1, 1]"),
+            std::string::npos);
+  w[4] = w[5] = 0.0f;
+  EXPECT_NO_THROW(check_finite({{"w", {2, 3}, w.data()}}, path));
 }
 
 TEST(FileIo, AtomicWriteReplacesWholeFile) {

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "rewards/registry.h"
 #include "rl/grpo_loss.h"
 
 namespace r1 {
@@ -15,6 +16,69 @@ TEST(GroupAdvantages, HandComputed) {
   const auto dr = group_advantages({1, 0, 0, 0}, 4, false);
   EXPECT_NEAR(dr[0], 0.75, 1e-6);
   EXPECT_NEAR(dr[3], -0.25, 1e-6);
+}
+
+namespace {
+
+// A broken user reward: NaN, ±infinity or a huge value by a word of the
+// completion, else 0.5.
+class BrokenReward : public Reward {
+ public:
+  explicit BrokenReward(std::string name) : name_(std::move(name)) {}
+  std::string name() const override { return name_; }
+  RewardResult score(const RewardInput& in) const override {
+    if (in.completion.find("-inf") != std::string_view::npos) return {-INFINITY, "raw"};
+    if (in.completion.find("inf") != std::string_view::npos) return {INFINITY, "raw"};
+    if (in.completion.find("nan") != std::string_view::npos) return {std::nan(""), "raw"};
+    if (in.completion.find("big") != std::string_view::npos) return {1e308, "raw"};
+    return {0.5, "raw"};
+  }
+
+ private:
+  std::string name_;
+};
+
+}  // namespace
+
+// Composite math (weight 1) + mine (weight 2) over one group, reference 4:
+//   "\boxed{4} nan"  1 + 0 (NaN counted as 0)           = 1
+//   "\boxed{5} -inf" 0 + 0 (−inf counted as 0)          = 0
+//   "\boxed{4} ok"   1 + 2·0.5                          = 2
+//   "\boxed{4} big"  1 + 0 (2·1e308 overflows)          = 1
+// Rewards (1, 0, 2, 1): mean 1, unbiased std √(2/3); advantages
+// (0, −1, 1, 0) / (√(2/3) + 1e-4), all finite.
+TEST(GroupAdvantages, NonFiniteRewardComponentCountsAsZero) {
+  std::vector<CompositeReward::Component> parts;
+  parts.push_back({make_reward("math"), 1.0});
+  parts.push_back({std::make_unique<BrokenReward>("mine"), 2.0});
+  const CompositeReward reward(std::move(parts));
+  const nlohmann::json ref = {{"answer", "4"}};
+  std::vector<RewardInput> inputs;
+  for (const char* c : {"\\boxed{4} nan", "\\boxed{5} -inf", "\\boxed{4} ok", "\\boxed{4} big"})
+    inputs.push_back({"", c, ref});
+  const auto results = reward.score_components_batch(inputs);
+  std::vector<float> rewards;
+  for (const CompositeResult& r : results) rewards.push_back(float(r.value));
+  EXPECT_EQ(rewards, (std::vector<float>{1, 0, 2, 1}));
+  EXPECT_EQ(results[0].reason, "math: correct: 4; mine: non-finite value nan counted as 0 (raw)");
+  EXPECT_EQ(results[1].components[1].result.reason, "non-finite value -inf counted as 0 (raw)");
+  EXPECT_EQ(results[1].components[1].result.value, 0.0);
+  EXPECT_EQ(results[3].components[1].result.reason,
+            "value 1e+308 × weight 2 overflows, counted as 0 (raw)");
+  const std::vector<float> adv = group_advantages(rewards, 4);
+  const double scale = 1.0 / (std::sqrt(2.0 / 3.0) + 1e-4);
+  EXPECT_EQ(adv[0], 0.0f);
+  EXPECT_NEAR(adv[1], -scale, 1e-6);
+  EXPECT_NEAR(adv[2], scale, 1e-6);
+  EXPECT_EQ(adv[3], 0.0f);
+
+  // Two finite contributions whose sum overflows: the total counts as 0.
+  std::vector<CompositeReward::Component> huge;
+  huge.push_back({std::make_unique<BrokenReward>("a"), 1.0});
+  huge.push_back({std::make_unique<BrokenReward>("b"), 1.0});
+  const CompositeResult sum = CompositeReward(std::move(huge)).score_components({"", "big", ref});
+  EXPECT_EQ(sum.value, 0.0);
+  EXPECT_EQ(sum.reason, "a: raw; b: raw; the sum overflows, counted as 0");
 }
 
 namespace {

@@ -1,0 +1,203 @@
+// One GRPO step on the reference model (vocab 512, 6 layers, hidden 384,
+// 6 heads, SwiGLU 1024): 8 prompts × 8 samples, random 32-token prompts, 128
+// new tokens each at temperature 1 (no stop token, so every completion is 128
+// tokens long). Timed in three phases:
+//   generate  the generation engine: shared prompt prefill, KV cache, one
+//             decode step for all 64 sequences, sampling-time log-probs (π_old)
+//   reward    decode the tokens to text, score math + format + language (the
+//             R1 rule rewards) as a composite, group-normalised advantages
+//   train     the default recipe's GRPO loss (per-sequence mean, ε 0.2, β 0,
+//             μ 1): forward + grpo_loss + backward over micro-batches of 32,
+//             then one clipped AdamW update
+// beside PyTorch doing the same step (tools/bench_grpo_torch.py) in the same
+// run, as per-phase and overall ratios. Medians over --steps steps after one
+// warm-up step; the model trains as it goes, as in a run.
+//   bench_grpo [--threads N] [--steps N] [--no-torch]
+#include <fmt/format.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "bench_common.h"
+#include "core/rng.h"
+#include "core/threads.h"
+#include "generate/generator.h"
+#include "model/presets.h"
+#include "rewards/registry.h"
+#include "rl/grpo_loss.h"
+#include "train/trainer.h"
+
+namespace {
+
+constexpr int64_t kPrompts = 8, kGroup = 8, kPromptLen = 32, kNewTokens = 128, kMicro = 32;
+constexpr int64_t kSeqs = kPrompts * kGroup;
+constexpr int64_t kT = kPromptLen + kNewTokens - 1;  // positions scored by the training forward
+constexpr double kLr = 3e-4;
+
+// Token → text, so that the rewards read text with tags, numbers, English
+// words and Chinese characters in random proportions (the language reward then
+// varies within a group and the advantages are not all zero). The same table
+// is in tools/bench_grpo_torch.py; past its end, token t is the letter
+// 'a' + (t mod (pieces + 26)) − pieces.
+const std::vector<std::string> kPieces = {
+    "<think>", "</think>", "<answer>", "</answer>", "\\boxed{", "}",    " ",  " ",
+    " ",       "\n",       "7",        "12",        "so",       "wait", "是", "的"};
+
+std::string decode(const std::vector<int32_t>& tokens) {
+  std::string text;
+  for (const int32_t t : tokens) {
+    const size_t k = size_t(t) % (kPieces.size() + 26);
+    if (k < kPieces.size())
+      text += kPieces[k];
+    else
+      text += char('a' + (k - kPieces.size()));
+  }
+  return text;
+}
+
+struct PhaseTimes {
+  double generate = 0, reward = 0, train = 0;
+  double total() const { return generate + reward + train; }
+};
+
+class GrpoStep {
+ public:
+  explicit GrpoStep(r1::Model& model)
+      : model_(model),
+        generator_(model, {kSeqs, kPromptLen + kNewTokens, true, true, 11}),
+        trainer_(model, {0.9, 0.99, 1e-8, 0.0}, 1.0, kMicro, kT),
+        reward_(r1::make_composite_reward(nlohmann::json::parse(R"([
+          {"name": "math", "weight": 1.0},
+          {"name": "format", "weight": 0.1},
+          {"name": "language", "weight": 0.1}])"))),
+        reference_({{"answer", "7"}, {"lang", "en"}}),
+        ids_(size_t(kMicro * kT)),
+        targets_(size_t(kMicro * kT)),
+        old_(size_t(kMicro * kT)),
+        dlogprobs_(size_t(kMicro * kT)),
+        dentropy_(size_t(kMicro * kT)) {}
+
+  PhaseTimes run(uint64_t step) {
+    PhaseTimes times;
+    auto clock = std::chrono::steady_clock::now();
+    auto lap = [&clock] {
+      const auto now = std::chrono::steady_clock::now();
+      const double s = std::chrono::duration<double>(now - clock).count();
+      clock = now;
+      return s;
+    };
+    std::vector<r1::GenerationRequest> requests;
+    for (int64_t p = 0; p < kPrompts; ++p) {
+      r1::Rng rng(step, uint64_t(p));
+      std::vector<int32_t> prompt;
+      for (int64_t t = 0; t < kPromptLen; ++t) prompt.push_back(int32_t(rng.below(512)));
+      for (int64_t g = 0; g < kGroup; ++g) {
+        r1::GenerationRequest q;
+        q.id = step * uint64_t(kSeqs) + uint64_t(p * kGroup + g);
+        q.prompt = prompt;
+        q.max_new_tokens = kNewTokens;
+        requests.push_back(std::move(q));
+      }
+    }
+    const std::vector<r1::GenerationResult> rollouts = generator_.generate(requests);
+    times.generate = lap();
+
+    std::vector<std::string> texts;
+    std::vector<r1::RewardInput> inputs;
+    texts.reserve(rollouts.size());
+    for (const r1::GenerationResult& r : rollouts) texts.push_back(decode(r.tokens));
+    for (const std::string& text : texts) inputs.push_back({"", text, reference_});
+    std::vector<float> rewards;
+    for (const r1::CompositeResult& r : reward_->score_components_batch(inputs))
+      rewards.push_back(float(r.value));
+    const std::vector<float> advantages = r1::group_advantages(rewards, kGroup);
+    times.reward = lap();
+
+    double loss = 0;
+    for (int64_t begin = 0; begin < kSeqs; begin += kMicro) {
+      std::vector<r1::CompletionSpan> spans;
+      for (int64_t row = 0; row < kMicro; ++row) {
+        const size_t i = size_t(begin + row);
+        std::vector<int32_t> seq = requests[i].prompt;
+        seq.insert(seq.end(), rollouts[i].tokens.begin(), rollouts[i].tokens.end());
+        std::copy(seq.begin(), seq.end() - 1, ids_.begin() + row * kT);
+        std::copy(seq.begin() + 1, seq.end(), targets_.begin() + row * kT);
+        std::copy(rollouts[i].logprobs.begin(), rollouts[i].logprobs.end(),
+                  old_.begin() + row * kT + kPromptLen - 1);
+        spans.push_back({row, kPromptLen - 1, kNewTokens, advantages[i]});
+      }
+      r1::TrainingGraph& graph = trainer_.graph();
+      graph.forward(model_, ids_.data(), targets_.data(), kMicro, kT);
+      loss += r1::grpo_loss(loss_config_, spans, kT, graph.logprobs(), graph.entropy(), old_.data(),
+                            nullptr, kSeqs, kSeqs * kNewTokens, dlogprobs_.data(), dentropy_.data())
+                  .loss;
+      graph.backward(model_, dlogprobs_.data(), nullptr, trainer_.grads().data());
+    }
+    trainer_.apply(loss, kLr);
+    times.train = lap();
+    return times;
+  }
+
+ private:
+  r1::Model& model_;
+  r1::Generator generator_;
+  r1::Trainer trainer_;
+  std::unique_ptr<r1::CompositeReward> reward_;
+  nlohmann::json reference_;
+  r1::GrpoLossConfig loss_config_;
+  std::vector<int32_t> ids_, targets_;
+  std::vector<float> old_, dlogprobs_, dentropy_;
+};
+
+void print_row(const char* engine, double generate, double reward, double train, double total) {
+  fmt::print("{:<8} {:>10.3f} {:>10.4f} {:>10.3f} {:>10.3f} {:>12.0f}\n", engine, generate, reward,
+             train, total, double(kSeqs * kNewTokens) / total);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const r1::bench::BenchArgs args = r1::bench::parse_bench_args(argc, argv, "--steps", 3);
+  const int threads = args.threads, steps = args.count;
+  r1::set_threads(threads);
+  r1::Model model(r1::model_preset("reference", 512));
+  model.init_random(1);
+  GrpoStep grpo(model);
+  grpo.run(0);  // warm-up
+  std::vector<double> generate, reward, train, total;
+  for (int s = 1; s <= steps; ++s) {
+    const PhaseTimes t = grpo.run(uint64_t(s));
+    generate.push_back(t.generate);
+    reward.push_back(t.reward);
+    train.push_back(t.train);
+    total.push_back(t.total());
+  }
+  const PhaseTimes r1_times{r1::bench::median(generate), r1::bench::median(reward),
+                            r1::bench::median(train)};
+  const double r1_total = r1::bench::median(total);
+  fmt::print("GRPO step: {} prompts x {} samples, {}-token prompts, {} new tokens, threads {}\n",
+             kPrompts, kGroup, kPromptLen, kNewTokens, threads);
+  fmt::print("OPENBLAS_CORETYPE={}  median of {} steps\n",
+             std::getenv("OPENBLAS_CORETYPE") ? std::getenv("OPENBLAS_CORETYPE") : "(unset)",
+             steps);
+  fmt::print("{:<8} {:>10} {:>10} {:>10} {:>10} {:>12}\n", "engine", "generate s", "reward s",
+             "train s", "step s", "tokens/s");
+  print_row("r1", r1_times.generate, r1_times.reward, r1_times.train, r1_total);
+  fmt::print("r1 generate {:.0f} tokens/s, train {:.0f} tokens/s (forward+backward+AdamW)\n",
+             double(kSeqs * kNewTokens) / r1_times.generate, double(kSeqs * kT) / r1_times.train);
+  if (!args.torch) return 0;
+  const auto j = r1::bench::run_torch_baseline(
+      "bench_grpo_torch.py", fmt::format("--threads {} --steps {}", threads, steps));
+  if (!j) return 0;
+  const nlohmann::json& best = (*j)["best"];
+  const double g = best["generate_s"], rw = best["reward_s"], tr = best["train_s"],
+               st = best["step_s"];
+  print_row("pytorch", g, rw, tr, st);
+  fmt::print("pytorch best setting: OMP_WAIT_POLICY={} ATEN_CPU_CAPABILITY={}\n",
+             best["omp_wait_policy"].get<std::string>(),
+             best["aten_cpu_capability"].get<std::string>());
+  fmt::print("ratio r1 / pytorch: generate {:.2f}x  reward {:.2f}x  train {:.2f}x  step {:.2f}x\n",
+             g / r1_times.generate, rw / r1_times.reward, tr / r1_times.train, st / r1_total);
+  return 0;
+}
