@@ -15,6 +15,14 @@ TEST(EscapeMarkup, EscapesTheFiveSpecialCharacters) {
   EXPECT_EQ(escape_markup(""), "");
 }
 
+TEST(EscapeMarkup, ControlCharactersBecomeVisible) {
+  EXPECT_EQ(escape_markup(std::string("a\x10"
+                                      "b\x02\x7f\0",
+                                      6)),
+            "a␐b␂␡␀");
+  EXPECT_EQ(escape_markup("tab\tline\r\n"), "tab\tline\r\n");
+}
+
 TEST(HtmlPage, IsOneSelfContainedUtf8Document) {
   HtmlPage page("报告 <1>");
   page.heading(2, "R1 & R1-Zero");
