@@ -16,10 +16,8 @@ TEST(EscapeMarkup, EscapesTheFiveSpecialCharacters) {
 }
 
 TEST(EscapeMarkup, ControlCharactersBecomeVisible) {
-  EXPECT_EQ(escape_markup(std::string("a\x10"
-                                      "b\x02\x7f\0",
-                                      6)),
-            "a␐b␂␡␀");
+  const std::string controls = {'a', '\x10', 'b', '\x02', '\x7f', '\0'};
+  EXPECT_EQ(escape_markup(controls), "a␐b␂␡␀");
   EXPECT_EQ(escape_markup("tab\tline\r\n"), "tab\tline\r\n");
 }
 
