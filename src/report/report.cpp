@@ -13,8 +13,8 @@
 namespace r1::report {
 namespace {
 
-// Distinct on white and for the common colour-vision deficiencies' first
-// choices (blue/orange before red/green).
+// The first colours of the Tableau-10 palette: blue and orange come first
+// because readers with red-green colour blindness tell them apart.
 constexpr const char* kPalette[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd"};
 
 bool is_heldout(const std::string& key) {

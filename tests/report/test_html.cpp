@@ -15,6 +15,12 @@ TEST(EscapeMarkup, EscapesTheFiveSpecialCharacters) {
   EXPECT_EQ(escape_markup(""), "");
 }
 
+TEST(EscapeMarkup, ControlCharactersBecomeVisible) {
+  const std::string controls = {'a', '\x10', 'b', '\x02', '\x7f', '\0'};
+  EXPECT_EQ(escape_markup(controls), "a␐b␂␡␀");
+  EXPECT_EQ(escape_markup("tab\tline\r\n"), "tab\tline\r\n");
+}
+
 TEST(HtmlPage, IsOneSelfContainedUtf8Document) {
   HtmlPage page("报告 <1>");
   page.heading(2, "R1 & R1-Zero");
