@@ -28,9 +28,9 @@ int64_t row_positions(const std::vector<SftExample>& examples, const std::vector
   return n;
 }
 
-// FNV-1a over the tokens and flags of every example: a resumed run checks it
-// trains on the data of the run it continues.
-std::string data_hash(const std::vector<SftExample>& examples) {
+// FNV-1a over the tokens and flags of every example and what makes the
+// batches of them: a resumed run checks it continues on the same batches.
+std::string data_hash(const std::vector<SftExample>& examples, const SftConfig& config) {
   uint64_t h = 0xcbf29ce484222325ULL;
   auto mix = [&h](uint64_t x) {
     for (int byte = 0; byte < 8; ++byte) {
@@ -38,6 +38,8 @@ std::string data_hash(const std::vector<SftExample>& examples) {
       h *= 0x100000001b3ULL;
     }
   };
+  mix(uint64_t(config.batch_size));
+  mix(config.packing ? 1 : 0);
   for (const SftExample& e : examples) {
     mix(e.ids.size());
     for (size_t i = 0; i < e.ids.size(); ++i) mix(uint64_t(uint32_t(e.ids[i])) << 1 | e.trained[i]);
@@ -173,14 +175,14 @@ SftResult sft(Model& model, const SftData& train, const std::vector<SftExample>&
 
   make_dirs(out_dir);
   Trainer trainer(model, config.adamw, config.max_grad_norm, B, max_T);
-  const std::string hash = data_hash(examples);
+  const std::string hash = data_hash(examples, config);
   int64_t start = 0;
   if (resume) {
     if (auto dir = latest_checkpoint(out_dir)) {
       const TrainerState state = load_checkpoint(*dir, model, trainer.optimizer());
       R1_CHECK(state.extra.value("data_hash", "") == hash,
-               "{}: the checkpoint was trained on other data (or other --max-length) than this "
-               "run's; resume with the same data",
+               "{}: the checkpoint was trained on other data than this run's (other examples, "
+               "max_length, batch_size or packing); resume with the same ones",
                *dir);
       start = state.step;
       fmt::print(stderr, "resuming from {} (step {})\n", *dir, start);
@@ -255,6 +257,8 @@ SftResult sft(Model& model, const SftData& train, const std::vector<SftExample>&
     progress.update(step + 1, status);
   }
   progress.finish(fmt::format("loss {:.4f}", result.final_loss));
+  if (start == total_steps && !eval.empty())
+    result.eval_loss = sft_eval_loss(trainer.graph(), model, eval, B);
   save_model(model, out_dir);
   return result;
 }
