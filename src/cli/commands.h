@@ -8,6 +8,7 @@ namespace r1::cli {
 
 void add_version(CLI::App& app);
 void add_pretrain(CLI::App& app);
+void add_sft(CLI::App& app);
 void add_grpo(CLI::App& app);
 void add_ppo(CLI::App& app);
 void add_generate(CLI::App& app);

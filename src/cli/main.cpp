@@ -9,6 +9,7 @@ int main(int argc, char** argv) {
   app.set_help_all_flag("--help-all", "Show help for every subcommand");
   r1::cli::add_version(app);
   r1::cli::add_pretrain(app);
+  r1::cli::add_sft(app);
   r1::cli::add_grpo(app);
   r1::cli::add_ppo(app);
   r1::cli::add_generate(app);

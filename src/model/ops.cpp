@@ -190,6 +190,12 @@ void rope_forward_rows(Real* x, const Real* cos, const Real* sin, int64_t N, int
 }
 
 template <typename Real>
+void rope_backward_rows(Real* dx, const Real* cos, const Real* sin, int64_t N, int64_t H, int64_t D,
+                        int64_t stride, const int32_t* positions) {
+  rope_apply(dx, cos, sin, N, int64_t(1), H, D, stride, int64_t(0), positions, -Real(1));
+}
+
+template <typename Real>
 void attend_row(Real* out, Real* p, const Real* q, const Real* kT, int64_t ldk, const Real* v,
                 int64_t ldv, int64_t len, int64_t D) {
   const Real scale = Real(1) / std::sqrt(Real(D));
@@ -216,7 +222,7 @@ void attend_row(Real* out, Real* p, const Real* q, const Real* kT, int64_t ldk, 
 template <typename Real>
 void attention_forward(Real* out, Real* att, const Real* q, const Real* k, const Real* v, int64_t B,
                        int64_t T, int64_t Hq, int64_t Hkv, int64_t D, int64_t qs, int64_t ks,
-                       int64_t vs) {
+                       int64_t vs, const int32_t* starts) {
   const int64_t group = Hq / Hkv;
 #pragma omp parallel for schedule(static)
   for (int64_t bh = 0; bh < B * Hq; ++bh) {
@@ -229,8 +235,10 @@ void attention_forward(Real* out, Real* att, const Real* q, const Real* k, const
     const Real* vb = v + b * T * vs + kvh * D;
     Real* p = att + bh * T * T;
     for (int64_t t = 0; t < T; ++t) {
-      attend_row(out + (b * T + t) * Hq * D + h * D, p + t * T, q + (b * T + t) * qs + h * D,
-                 kT.data(), T, vb, vs, t + 1, D);
+      const int64_t s = starts ? int64_t(starts[b * T + t]) : 0;
+      for (int64_t j = 0; j < s; ++j) p[t * T + j] = 0;
+      attend_row(out + (b * T + t) * Hq * D + h * D, p + t * T + s, q + (b * T + t) * qs + h * D,
+                 kT.data() + s, T, vb + s * vs, vs, t + 1 - s, D);
       for (int64_t j = t + 1; j < T; ++j) p[t * T + j] = 0;
     }
   }
@@ -382,11 +390,14 @@ void add_inplace(Real* y, const Real* x, int64_t n) {
                               int64_t, int64_t);                                                   \
   template void rope_forward_rows(Real*, const Real*, const Real*, int64_t, int64_t, int64_t,      \
                                   int64_t, const int32_t*);                                        \
+  template void rope_backward_rows(Real*, const Real*, const Real*, int64_t, int64_t, int64_t,     \
+                                   int64_t, const int32_t*);                                       \
   template void rope_tables(Real*, Real*, int64_t, int64_t, double);                               \
   template void attend_row(Real*, Real*, const Real*, const Real*, int64_t, const Real*, int64_t,  \
                            int64_t, int64_t);                                                      \
   template void attention_forward(Real*, Real*, const Real*, const Real*, const Real*, int64_t,    \
-                                  int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t);  \
+                                  int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,   \
+                                  const int32_t*);                                                 \
   template void attention_backward(Real*, Real*, Real*, Real*, const Real*, const Real*,           \
                                    const Real*, const Real*, const Real*, int64_t, int64_t,        \
                                    int64_t, int64_t, int64_t, int64_t, int64_t, int64_t);          \

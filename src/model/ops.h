@@ -60,6 +60,10 @@ void rope_backward(Real* dx, const Real* cos, const Real* sin, int64_t B, int64_
 template <typename Real>
 void rope_forward_rows(Real* x, const Real* cos, const Real* sin, int64_t N, int64_t H, int64_t D,
                        int64_t stride, const int32_t* positions);
+// Its inverse for the same rows: dx = rotation⁻¹(dx).
+template <typename Real>
+void rope_backward_rows(Real* dx, const Real* cos, const Real* sin, int64_t N, int64_t H, int64_t D,
+                        int64_t stride, const int32_t* positions);
 // Fills cos/sin tables (maxT, D/2).
 template <typename Real>
 void rope_tables(Real* cos, Real* sin, int64_t maxT, int64_t D, double theta);
@@ -76,11 +80,16 @@ void attend_row(Real* out, Real* p, const Real* q, const Real* kT, int64_t ldk, 
 // Causal grouped-query attention.
 // q (B,T,Hq,D) row stride qs; k, v (B,T,Hkv,D) row strides ks, vs;
 // att (B,Hq,T,T) softmax probabilities (saved); out (B,T,Hq,D) contiguous.
+// starts (B,T), when given, packs several documents into a row: position t of
+// row b attends only to keys j with starts[b,t] ≤ j ≤ t, the positions of its
+// own document (starts[b,t] ≤ t is the first position of that document).
 template <typename Real>
 void attention_forward(Real* out, Real* att, const Real* q, const Real* k, const Real* v, int64_t B,
                        int64_t T, int64_t Hq, int64_t Hkv, int64_t D, int64_t qs, int64_t ks,
-                       int64_t vs);
+                       int64_t vs, const int32_t* starts = nullptr);
 // dq, dk, dv += ... (same strides as q, k, v); scratch needs B·Hkv·T·Real floats.
+// A document mask needs nothing here: masked probabilities in att are zero, so
+// their score gradients are too.
 template <typename Real>
 void attention_backward(Real* dq, Real* dk, Real* dv, Real* scratch, const Real* dout,
                         const Real* att, const Real* q, const Real* k, const Real* v, int64_t B,

@@ -57,6 +57,8 @@ TrainingGraph::TrainingGraph(const ModelConfig& config, int64_t max_batch, int64
     dlogits_.resize(size_t(N * V));
   }
   ids_.resize(size_t(N));
+  doc_starts_.resize(size_t(N));
+  positions_.resize(size_t(N));
   tmp_.resize(size_t(N * C));
   dres_.resize(size_t(N * C));
   dln_.resize(size_t(N * C));
@@ -80,7 +82,7 @@ void TrainingGraph::check_trunk(const Model& model) const {
 }
 
 void TrainingGraph::forward(const Model& model, const int32_t* ids, const int32_t* targets,
-                            int64_t B, int64_t T, float temperature) {
+                            int64_t B, int64_t T, float temperature, const int32_t* doc_starts) {
   R1_CHECK(config_.num_labels == 0 && model.config().num_labels == 0,
            "TrainingGraph::forward needs a causal LM (num_labels = 0); use forward_hidden");
   const int64_t N = B * T, V = config_.vocab_size;
@@ -90,7 +92,7 @@ void TrainingGraph::forward(const Model& model, const int32_t* ids, const int32_
     R1_CHECK(targets[n] >= 0 && targets[n] < V,
              "target id {} at position {} is outside the vocabulary [0, {})", targets[n], n, V);
   R1_CHECK(temperature > 0, "temperature must be positive (got {})", temperature);
-  forward_hidden(model, ids, B, T);
+  forward_hidden(model, ids, B, T, doc_starts);
   inv_temperature_ = 1.0f / temperature;
   std::copy(targets, targets + N, targets_.begin());
   ops::matmul_forward(logits_.data(), lnf_.data(), model.weights().lm_head, nullptr, N,
@@ -100,7 +102,8 @@ void TrainingGraph::forward(const Model& model, const int32_t* ids, const int32_
                        V);
 }
 
-void TrainingGraph::forward_hidden(const Model& model, const int32_t* ids, int64_t B, int64_t T) {
+void TrainingGraph::forward_hidden(const Model& model, const int32_t* ids, int64_t B, int64_t T,
+                                   const int32_t* doc_starts) {
   const ModelConfig& c = config_;
   check_trunk(model);
   R1_CHECK(B >= 1 && B <= max_B_ && T >= 1 && T <= max_T_,
@@ -111,6 +114,18 @@ void TrainingGraph::forward_hidden(const Model& model, const int32_t* ids, int64
   for (int64_t n = 0; n < N; ++n)
     R1_CHECK(ids[n] >= 0 && ids[n] < V,
              "token id {} at position {} is outside the vocabulary [0, {})", ids[n], n, V);
+  packed_ = doc_starts != nullptr;
+  if (packed_) {
+    for (int64_t n = 0; n < N; ++n) {
+      const int64_t t = n % T, start = doc_starts[n];
+      R1_CHECK(start >= 0 && start <= t && (t == 0 || start == t || start == doc_starts[n - 1]),
+               "document start {} of row {} position {}: expected the start of the document "
+               "holding the previous position, or {} itself",
+               start, n / T, t, t);
+      doc_starts_[size_t(n)] = int32_t(start);
+      positions_[size_t(n)] = int32_t(t - start);
+    }
+  }
   B_ = B;
   T_ = T;
   std::copy(ids, ids + N, ids_.begin());
@@ -135,10 +150,16 @@ void TrainingGraph::forward_hidden(const Model& model, const int32_t* ids, int64
         std::memcpy(A.qk.data() + n * (Q + K), A.qkv.data() + n * QKV,
                     size_t(Q + K) * sizeof(float));
     }
-    ops::rope_forward(A.qk.data(), rope_cos_.data(), rope_sin_.data(), B, T, Hq, D, Q + K, 0);
-    ops::rope_forward(A.qk.data() + Q, rope_cos_.data(), rope_sin_.data(), B, T, Hkv, D, Q + K, 0);
+    if (packed_) {
+      ops::rope_forward_rows(A.qk.data(), rope_cos_.data(), rope_sin_.data(), N, Hq + Hkv, D, Q + K,
+                             positions_.data());
+    } else {
+      ops::rope_forward(A.qk.data(), rope_cos_.data(), rope_sin_.data(), B, T, Hq + Hkv, D, Q + K,
+                        0);
+    }
     ops::attention_forward(A.att_out.data(), A.att.data(), A.qk.data(), A.qk.data() + Q,
-                           A.qkv.data() + Q + K, B, T, Hq, Hkv, D, Q + K, Q + K, QKV);
+                           A.qkv.data() + Q + K, B, T, Hq, Hkv, D, Q + K, Q + K, QKV,
+                           packed_ ? doc_starts_.data() : nullptr);
     ops::matmul_forward(tmp_.data(), A.att_out.data(), L.o, L.o_bias, N, Q, C);
     std::copy(A.res.begin(), A.res.begin() + N * C, A.res_mid.begin());
     ops::add_inplace(A.res_mid.data(), tmp_.data(), N * C);
@@ -214,8 +235,13 @@ void TrainingGraph::backward_trunk(const Model& model, float* grads) {
                             datt_scratch_.data(), datt_out_.data(), A.att.data(), A.qk.data(),
                             A.qk.data() + Q, A.qkv.data() + Q + K, B, T, Hq, Hkv, D, Q + K, Q + K,
                             QKV);
-    ops::rope_backward(dqk_.data(), rope_cos_.data(), rope_sin_.data(), B, T, Hq, D, Q + K, 0);
-    ops::rope_backward(dqk_.data() + Q, rope_cos_.data(), rope_sin_.data(), B, T, Hkv, D, Q + K, 0);
+    if (packed_) {
+      ops::rope_backward_rows(dqk_.data(), rope_cos_.data(), rope_sin_.data(), N, Hq + Hkv, D,
+                              Q + K, positions_.data());
+    } else {
+      ops::rope_backward(dqk_.data(), rope_cos_.data(), rope_sin_.data(), B, T, Hq + Hkv, D, Q + K,
+                         0);
+    }
     if (c.qk_norm) {
       for (int64_t h = 0; h < Hq + Hkv; ++h)
         ops::rmsnorm_backward(dqkv_.data() + h * D, h < Hq ? G.q_norm : G.k_norm,

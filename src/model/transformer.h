@@ -20,12 +20,17 @@ class TrainingGraph {
   // affecting earlier positions; give padded positions zero loss weight.
   // The distribution is softmax(logits / temperature): RL scores tokens under
   // the same temperature it sampled them with.
+  // doc_starts (B,T), when given, packs several documents into a row (SFT
+  // packing): doc_starts[b,t] is the position in row b where the document
+  // holding position t begins. Each document then attends only to itself and
+  // its positions count from 0, so it computes what it would alone in a row.
   void forward(const Model& model, const int32_t* ids, const int32_t* targets, int64_t B, int64_t T,
-               float temperature = 1.0f);
+               float temperature = 1.0f, const int32_t* doc_starts = nullptr);
   // The trunk alone: the final-norm hidden states (B,T,C) that a head reads,
   // for a causal LM or a sequence classifier (num_labels > 0) whose trunk has
   // the graph's shape — a value model may borrow its policy's graph.
-  void forward_hidden(const Model& model, const int32_t* ids, int64_t B, int64_t T);
+  void forward_hidden(const Model& model, const int32_t* ids, int64_t B, int64_t T,
+                      const int32_t* doc_starts = nullptr);
   const float* hidden() const { return lnf_.data(); }         // (B,T,C)
   const float* logprobs() const { return logprobs_.data(); }  // (B,T)
   const float* entropy() const { return entropy_.data(); }    // (B,T)
@@ -63,6 +68,9 @@ class TrainingGraph {
   std::vector<LayerActs> layers_;
   std::vector<float> res_final_, lnf_, lnf_rstd_, logits_, lse_, logprobs_, entropy_;
   std::vector<int32_t> ids_, targets_;
+  // Packed rows only: each position's document start and rotary position.
+  std::vector<int32_t> doc_starts_, positions_;
+  bool packed_ = false;
   std::vector<float> tmp_;  // (N,C) projection output before the residual add
   // Backward scratch.
   std::vector<float> dres_, dln_, dh_, dgu_, datt_out_, dqk_, dqkv_, dlogits_, datt_scratch_;

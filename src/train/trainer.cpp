@@ -21,7 +21,11 @@ StepStats Trainer::step(const TokenBatch& batch, double lr) {
   R1_CHECK(int64_t(batch.ids.size()) == n && int64_t(batch.targets.size()) == n &&
                int64_t(batch.weights.size()) == n,
            "TokenBatch: ids/targets/weights must each hold B·T = {} entries", n);
-  graph_.forward(model_, batch.ids.data(), batch.targets.data(), batch.B, batch.T);
+  const bool packed = !batch.doc_starts.empty();
+  R1_CHECK(!packed || int64_t(batch.doc_starts.size()) == n,
+           "TokenBatch: doc_starts must be empty or hold B·T = {} entries", n);
+  graph_.forward(model_, batch.ids.data(), batch.targets.data(), batch.B, batch.T, 1.0f,
+                 packed ? batch.doc_starts.data() : nullptr);
   const double loss = weighted_loss(graph_.logprobs(), graph_.entropy(), batch.weights.data(),
                                     nullptr, n, dlogprobs_.data(), nullptr);
   graph_.backward(model_, dlogprobs_.data(), nullptr, grads_.data());

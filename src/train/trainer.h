@@ -15,10 +15,13 @@ namespace r1 {
 
 // A batch of B right-padded sequences of length T. weights[b,t] weighs the
 // loss of predicting targets[b,t]; 0 masks a position (prompt, padding).
+// doc_starts, when not empty, packs several documents per row: see
+// TrainingGraph::forward.
 struct TokenBatch {
   int64_t B = 0, T = 0;
   std::vector<int32_t> ids, targets;
   std::vector<float> weights;
+  std::vector<int32_t> doc_starts = {};
 };
 
 struct StepStats {

@@ -80,6 +80,22 @@ TEST(OpsGrad, RopeWithOffsetAndStride) {
   expect_gradient("dx", x, dx, loss);
 }
 
+TEST(OpsGrad, RopeRowsAtTheirOwnPositions) {
+  const int64_t N = 5, H = 2, D = 4, stride = 11, maxT = 8;
+  const std::vector<int32_t> positions = {0, 1, 0, 7, 2};
+  Vec cos(maxT * D / 2), sin(maxT * D / 2);
+  ops::rope_tables(cos.data(), sin.data(), maxT, D, 10000.0);
+  Vec x = random_vector(N * stride, 29), r = random_vector(N * stride, 30);
+  auto loss = [&] {
+    Vec y = x;
+    ops::rope_forward_rows(y.data(), cos.data(), sin.data(), N, H, D, stride, positions.data());
+    return dot(y, r);
+  };
+  Vec dx = r;
+  ops::rope_backward_rows(dx.data(), cos.data(), sin.data(), N, H, D, stride, positions.data());
+  expect_gradient("dx", x, dx, loss);
+}
+
 // The rotation itself, against the definition: pair (i, i+D/2) of the head at
 // position p turns by p·θ^(-2i/D).
 TEST(Ops, RopeMatchesDefinition) {
@@ -113,6 +129,47 @@ TEST(OpsGrad, GroupedQueryAttention) {
   expect_gradient("dq", q, dq, loss);
   expect_gradient("dk", k, dk, loss);
   expect_gradient("dv", v, dv, loss);
+}
+
+// Two documents packed in each row (starts marks where each position's
+// document begins): the gradient check runs through the document mask.
+TEST(OpsGrad, PackedAttention) {
+  const int64_t B = 2, T = 5, Hq = 2, Hkv = 1, D = 3;
+  const int64_t qs = Hq * D, ks = Hkv * D, vs = Hkv * D;
+  const std::vector<int32_t> starts = {0, 0, 2, 2, 2, 0, 1, 1, 1, 1};
+  Vec q = random_vector(B * T * qs, 22), k = random_vector(B * T * ks, 23);
+  Vec v = random_vector(B * T * vs, 24), r = random_vector(B * T * Hq * D, 25);
+  Vec out(B * T * Hq * D), att(B * Hq * T * T);
+  auto loss = [&] {
+    ops::attention_forward(out.data(), att.data(), q.data(), k.data(), v.data(), B, T, Hq, Hkv, D,
+                           qs, ks, vs, starts.data());
+    return dot(out, r);
+  };
+  loss();
+  Vec dq(q.size(), 0.0), dk(k.size(), 0.0), dv(v.size(), 0.0), scratch(B * Hkv * T * T);
+  ops::attention_backward(dq.data(), dk.data(), dv.data(), scratch.data(), r.data(), att.data(),
+                          q.data(), k.data(), v.data(), B, T, Hq, Hkv, D, qs, ks, vs);
+  expect_gradient("dq", q, dq, loss);
+  expect_gradient("dk", k, dk, loss);
+  expect_gradient("dv", v, dv, loss);
+}
+
+// A document packed after another computes exactly what it computes alone:
+// positions 3..5 of a packed row against a row holding only that document.
+TEST(Ops, PackedAttentionSeesOnlyItsDocument) {
+  const int64_t T = 6, D = 2;
+  const std::vector<int32_t> starts = {0, 0, 0, 3, 3, 3};
+  Vec q = random_vector(T * D, 26), k = random_vector(T * D, 27), v = random_vector(T * D, 28);
+  Vec out(T * D), att(T * T);
+  ops::attention_forward(out.data(), att.data(), q.data(), k.data(), v.data(), 1, T, 1, 1, D, D, D,
+                         D, starts.data());
+  Vec alone(3 * D), att_alone(3 * 3);
+  ops::attention_forward(alone.data(), att_alone.data(), q.data() + 3 * D, k.data() + 3 * D,
+                         v.data() + 3 * D, 1, 3, 1, 1, D, D, D, D);
+  for (int64_t i = 0; i < 3 * D; ++i) EXPECT_EQ(out[3 * D + i], alone[i]) << i;
+  for (int64_t t = 3; t < T; ++t)
+    for (int64_t j = 0; j < T; ++j)
+      EXPECT_EQ(att[t * T + j], j < 3 || j > t ? 0.0 : att_alone[(t - 3) * 3 + j - 3]) << t << j;
 }
 
 // Causality and normalisation, from the definition: row t of the
