@@ -45,6 +45,10 @@ struct Algorithm {
                   const RlHooks&);
 };
 
+void PrintTo(const Algorithm& algorithm, std::ostream* os) {
+  *os << algorithm.name;
+}
+
 const Algorithm kGrpo{"grpo", grpo_config_schema, run_grpo};
 const Algorithm kPpo{"ppo", ppo_config_schema, run_ppo};
 
