@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/model_source.h"
 #include "cli/problem_source.h"
 #include "core/check.h"
 #include "core/file_io.h"
@@ -13,7 +14,6 @@
 #include "core/threads.h"
 #include "eval/evaluator.h"
 #include "model/model.h"
-#include "tokenizer/tokenizer_io.h"
 
 namespace r1::cli {
 namespace {
@@ -45,11 +45,7 @@ void run_eval(const EvalArgs& args) {
   ProblemSource source = args.problems;
   source.seed = args.eval.seed;
   const std::vector<Problem> problems = load_problems(source, Split::test);
-  const Model model = load_model(args.model_dir);
-  const Tokenizer tokenizer = load_tokenizer(args.model_dir);
-  R1_CHECK(tokenizer.vocab_size() <= model.config().vocab_size,
-           "{}: the tokenizer has {} tokens but the model only {}", args.model_dir,
-           tokenizer.vocab_size(), model.config().vocab_size);
+  const auto [model, tokenizer] = load_model_and_tokenizer(args.model_dir);
   Progress progress("eval", int64_t(problems.size()) * args.eval.k, 0, 5.0);
   const EvalReport report =
       evaluate(model, tokenizer, problems, args.eval,

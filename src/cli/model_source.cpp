@@ -6,6 +6,7 @@
 #include "core/check.h"
 #include "core/file_io.h"
 #include "pipeline/builtin_base.h"
+#include "tokenizer/tokenizer_io.h"
 
 namespace r1::cli {
 
@@ -29,6 +30,14 @@ std::string resolve_model(const std::string& spec) {
   R1_CHECK(path_exists(spec + "/config.json"),
            "model '{}': not a model directory (no config.json) and not 'builtin'", spec);
   return spec;
+}
+
+LoadedModel load_model_and_tokenizer(const std::string& dir) {
+  LoadedModel loaded{load_model(dir), load_tokenizer(dir)};
+  R1_CHECK(loaded.tokenizer.vocab_size() <= loaded.model.config().vocab_size,
+           "{}: the tokenizer has {} tokens but the model only {}", dir,
+           loaded.tokenizer.vocab_size(), loaded.model.config().vocab_size);
+  return loaded;
 }
 
 }  // namespace r1::cli

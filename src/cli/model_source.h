@@ -4,6 +4,9 @@
 
 #include <string>
 
+#include "model/model.h"
+#include "tokenizer/tokenizer.h"
+
 namespace r1::cli {
 
 // Builds the built-in base model into `out` (or its cache directory when
@@ -13,5 +16,14 @@ std::string builtin_model_dir(bool quick, const std::string& out = "");
 // "builtin" / "builtin-quick" → the built-in base model; anything else must
 // be a model directory.
 std::string resolve_model(const std::string& spec);
+
+struct LoadedModel {
+  Model model;
+  Tokenizer tokenizer;
+};
+
+// The model and tokenizer of model directory `dir`; an error when the
+// tokenizer has ids the model has no embedding for.
+LoadedModel load_model_and_tokenizer(const std::string& dir);
 
 }  // namespace r1::cli

@@ -107,9 +107,9 @@ BuiltinBaseConfig builtin_base_config(bool quick) {
   } else {
     // Chained sums of four distinct digits (docs/corpus.md, "The built-in base
     // model"): a task this model learns in the 5-minute budget both ways — a
-    // one-line guess (right about 1 time in 6) and a running sum in words
-    // ("7 plus 4 is 11." / "7 加 4 得 11。", right about 4 times in 5): the gap
-    // R1-Zero closes. Prompts in English and Chinese, some chains of thought
+    // one-line guess (often wrong) and a running sum in words ("7 plus 4 is
+    // 11." / "7 加 4 得 11。", right about 4 times in 5): the gap R1-Zero
+    // closes. Prompts in English and Chinese, some chains of thought
     // mixing the two, and a few general queries, for the four-stage recipe.
     // Whole documents per row, so lookups by position in the prompt are
     // learned as they are used at inference.

@@ -63,13 +63,13 @@ std::optional<std::string> rejection_reason(const Problem& problem, std::string_
                                             const RejectFilters& filters) {
   if (filters.require_format && !well_formed(completion)) return "format";
   const std::string_view cot = chain_of_thought(completion);
+  const LanguageWordCounts counts = count_language_words(cot);
   if (filters.reject_mixed_language) {
-    const LanguageWordCounts counts = count_language_words(cot);
     const std::optional<Language> target = parse_language(problem.lang);
     if (is_language_mixed(counts)) return "language";
     if (target && counts.total() > 0 && detect_language(cot) != *target) return "language";
   }
-  if (count_language_words(cot).total() < filters.min_cot_words) return "short";
+  if (counts.total() < filters.min_cot_words) return "short";
   if (repeated_trigram_share(cot) > filters.max_repeated_share) return "repetition";
   if (longest_paragraph(completion) > filters.max_paragraph_chars) return "paragraph";
   if (filters.reject_code_blocks && completion.find("```") != std::string_view::npos) return "code";
