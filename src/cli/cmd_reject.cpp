@@ -13,6 +13,7 @@
 #include "core/progress.h"
 #include "core/threads.h"
 #include "model/model.h"
+#include "pipeline/builtin_base.h"
 #include "pipeline/reject.h"
 
 namespace r1::cli {
@@ -53,8 +54,10 @@ void run_reject(RejectArgs& args) {
   progress.finish("done");
   std::string lines;
   for (const nlohmann::json& e : result.examples) lines += e.dump() + "\n";
-  for (const nlohmann::json& e : general_examples(args.general, args.reject.sampling.seed,
-                                                  args.reject.sampling.template_name))
+  // The general queries in the built-in model's languages.
+  CorpusMix mix = builtin_base_config(false).mix;
+  mix.template_name = args.reject.sampling.template_name;
+  for (const nlohmann::json& e : general_examples(args.general, args.reject.sampling.seed, mix))
     lines += e.dump() + "\n";
   write_file_atomic(args.out, lines);
   print_stats(result, int64_t(problems.size()), args.general);

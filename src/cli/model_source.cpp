@@ -10,11 +10,12 @@
 
 namespace r1::cli {
 
-std::string builtin_model_dir(bool quick, const std::string& out) {
-  const BuiltinBaseConfig config = builtin_base_config(quick);
+std::string builtin_model_dir(bool quick, const std::string& out, bool student) {
+  const BuiltinBaseConfig config =
+      student ? builtin_student_config(quick) : builtin_base_config(quick);
   const std::string dir =
-      out.empty() ? fmt::format("{}/builtin-{}{}", default_cache_root(), quick ? "quick-" : "",
-                                builtin_base_key(config, R1_VERSION))
+      out.empty() ? fmt::format("{}/builtin-{}{}{}", default_cache_root(), quick ? "quick-" : "",
+                                student ? "student-" : "", builtin_base_key(config, R1_VERSION))
                   : out;
   const auto begin = std::chrono::steady_clock::now();
   const BuiltinBaseResult result = build_builtin_base(config, R1_VERSION, dir);
@@ -27,8 +28,12 @@ std::string builtin_model_dir(bool quick, const std::string& out) {
 
 std::string resolve_model(const std::string& spec) {
   if (spec == "builtin" || spec == "builtin-quick") return builtin_model_dir(spec != "builtin");
+  if (spec == "builtin-student" || spec == "builtin-quick-student")
+    return builtin_model_dir(spec != "builtin-student", "", /*student=*/true);
   R1_CHECK(path_exists(spec + "/config.json"),
-           "model '{}': not a model directory (no config.json) and not 'builtin'", spec);
+           "model '{}': not a model directory (no config.json) and not builtin, builtin-quick, "
+           "builtin-student or builtin-quick-student",
+           spec);
   return spec;
 }
 

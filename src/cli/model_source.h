@@ -9,12 +9,14 @@
 
 namespace r1::cli {
 
-// Builds the built-in base model into `out` (or its cache directory when
-// `out` is empty), reusing a complete one; returns its directory.
-std::string builtin_model_dir(bool quick, const std::string& out = "");
+// Builds the built-in base model (or, with `student`, the pipeline's smaller
+// distillation student) into `out` (or its cache directory when `out` is
+// empty), reusing a complete one; returns its directory.
+std::string builtin_model_dir(bool quick, const std::string& out = "", bool student = false);
 
-// "builtin" / "builtin-quick" → the built-in base model; anything else must
-// be a model directory.
+// "builtin" / "builtin-quick" → the built-in base model, "builtin-student" /
+// "builtin-quick-student" → its student; anything else must be a model
+// directory.
 std::string resolve_model(const std::string& spec);
 
 struct LoadedModel {

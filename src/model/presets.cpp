@@ -11,7 +11,10 @@ ModelConfig model_preset(const std::string& name, int64_t vocab_size) {
   c.tie_word_embeddings = true;
   c.rope_theta = 10000.0;
   c.rms_norm_eps = 1e-6;
-  if (name == "tiny") {
+  if (name == "micro") {
+    c.hidden_size = 32, c.intermediate_size = 88, c.num_layers = 1, c.num_heads = 2,
+    c.num_kv_heads = 1, c.max_position_embeddings = 256;
+  } else if (name == "tiny") {
     c.hidden_size = 64, c.intermediate_size = 176, c.num_layers = 2, c.num_heads = 4,
     c.num_kv_heads = 2, c.max_position_embeddings = 256;
   } else if (name == "small") {
@@ -22,7 +25,7 @@ ModelConfig model_preset(const std::string& name, int64_t vocab_size) {
     c.hidden_size = 384, c.intermediate_size = 1024, c.num_layers = 6, c.num_heads = 6,
     c.num_kv_heads = 6, c.max_position_embeddings = 256;
   } else {
-    fail("unknown model preset '{}' (expected tiny, small or reference)", name);
+    fail("unknown model preset '{}' (expected micro, tiny, small or reference)", name);
   }
   c.head_dim = c.hidden_size / c.num_heads;
   c.qkv_bias = c.model_type == "qwen2";

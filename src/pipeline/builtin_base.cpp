@@ -139,6 +139,12 @@ BuiltinBaseConfig builtin_base_config(bool quick) {
   return c;
 }
 
+BuiltinBaseConfig builtin_student_config(bool quick) {
+  BuiltinBaseConfig c = builtin_base_config(quick);
+  c.preset = quick ? "micro" : "tiny";
+  return c;
+}
+
 nlohmann::json builtin_base_identity(const BuiltinBaseConfig& config, const std::string& version) {
   return {{"r1_version", version},
           {"corpus_mix", to_json(config.mix)},

@@ -33,6 +33,10 @@ struct BuiltinBaseConfig {
 // The default model (`quick` false) or a much smaller one for tests.
 BuiltinBaseConfig builtin_base_config(bool quick);
 
+// The distillation student of the R1 pipeline: the same corpus, vocabulary
+// and training, a smaller model (tiny; micro when `quick`).
+BuiltinBaseConfig builtin_student_config(bool quick);
+
 // Everything the built model depends on, including the program `version`.
 nlohmann::json builtin_base_identity(const BuiltinBaseConfig& config, const std::string& version);
 

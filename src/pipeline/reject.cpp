@@ -121,12 +121,9 @@ RejectResult rejection_sample(const Model& model, const Tokenizer& tokenizer,
   return result;
 }
 
-std::vector<nlohmann::json> general_examples(int64_t n, uint64_t seed,
-                                             const std::string& template_name) {
-  CorpusMix mix;
+std::vector<nlohmann::json> general_examples(int64_t n, uint64_t seed, CorpusMix mix) {
   mix.short_share = mix.long_share = mix.self_check_share = 0;
   mix.trivial_share = 1;
-  mix.template_name = template_name;
   const Corpus corpus(mix);
   std::vector<nlohmann::json> examples;
   for (int64_t i = 0; i < n; ++i) {

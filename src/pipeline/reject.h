@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "eval/evaluator.h"
+#include "tasks/corpus.h"
 #include "tasks/problem.h"
 
 namespace r1 {
@@ -63,10 +64,9 @@ RejectResult rejection_sample(const Model& model, const Tokenizer& tokenizer,
                               const std::vector<Problem>& problems, const RejectOptions& options,
                               const std::function<void(int64_t, int64_t)>& on_progress = {});
 
-// `n` non-reasoning examples: the built-in corpus's trivial queries answered
-// with an empty chain of thought (R1 §2.3.3: "hello" gets no CoT), in the same
-// shape as rejection_sample's examples.
-std::vector<nlohmann::json> general_examples(int64_t n, uint64_t seed,
-                                             const std::string& template_name);
+// `n` non-reasoning examples: the trivial queries of the corpus `mix` (its
+// languages and template) answered with an empty chain of thought (R1 §2.3.3:
+// "hello" gets no CoT), in the same shape as rejection_sample's examples.
+std::vector<nlohmann::json> general_examples(int64_t n, uint64_t seed, CorpusMix mix);
 
 }  // namespace r1

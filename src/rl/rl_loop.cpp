@@ -191,8 +191,11 @@ RlResult RlRun::run(bool resume) {
       algorithm_.update(ctx, rollouts, lr, line);
     }
     const double time_train = seconds_since(t_train);
-    int64_t tokens = 0;
-    for (const Rollout& r : rollouts) tokens += int64_t(r.completion.size());
+    int64_t tokens = 0, prompt_tokens = 0;
+    for (const Rollout& r : rollouts) {
+      tokens += int64_t(r.completion.size());
+      prompt_tokens += int64_t(r.prompt.size());
+    }
     line.update({{"reward_mean", stats.reward_mean},
                  {"reward_std", stats.reward_std},
                  {"accuracy", stats.accuracy},
@@ -207,6 +210,8 @@ RlResult RlRun::run(bool resume) {
                  {"time_reward_s", time_reward},
                  {"time_train_s", time_train},
                  {"time_step_s", seconds_since(t_step)},
+                 {"prompt_tokens", prompt_tokens},
+                 {"completion_tokens", tokens},
                  {"tokens_per_s", double(tokens) / std::max(1e-9, time_generate + time_train)},
                  {"peak_rss_mb", peak_rss_mb()}});
     metrics.append(line);
@@ -235,9 +240,11 @@ RlResult RlRun::run(bool resume) {
     final_line.update(e);
     write_file_atomic(run_dir_ + "/final_eval.json", final_line.dump(2) + "\n");
   }
-  progress.finish(fmt::format("held-out accuracy {:.3f} → {:.3f}, length {:.1f} → {:.1f}",
-                              result.first_heldout_accuracy, result.last_heldout_accuracy,
-                              result.first_heldout_length, result.last_heldout_length));
+  progress.finish(eval_every > 0
+                      ? fmt::format("held-out accuracy {:.3f} → {:.3f}, length {:.1f} → {:.1f}",
+                                    result.first_heldout_accuracy, result.last_heldout_accuracy,
+                                    result.first_heldout_length, result.last_heldout_length)
+                      : "done");
   return result;
 }
 

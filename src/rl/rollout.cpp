@@ -67,6 +67,8 @@ ProblemRewards::Scored ProblemRewards::score(const Problem& p, const std::string
   // The length reward counts tokens, which only the sampler knows.
   nlohmann::json reference = p.reference;
   reference["completion_tokens"] = tokens;
+  // The language reward's target is the problem's language when it has one.
+  if (!p.lang.empty() && !reference.contains("lang")) reference["lang"] = p.lang;
   const CompositeResult r =
       it->second->score_components({p.prompt, completion, reference, truncated});
   Scored s{r.value, false, r.reason};

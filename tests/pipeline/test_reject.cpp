@@ -79,7 +79,7 @@ TEST(RejectFilters, ShortRepetitiveLongAndCode) {
 }
 
 TEST(RejectFilters, GeneralExamplesHaveAnEmptyChainOfThought) {
-  const auto examples = general_examples(20, 1, "r1_zero_short");
+  const auto examples = general_examples(20, 1, CorpusMix{});
   ASSERT_EQ(examples.size(), 20u);
   for (const auto& e : examples) {
     const std::string prompt = e.at("prompt"), completion = e.at("completion");
