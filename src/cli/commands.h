@@ -22,5 +22,6 @@ void add_eval(CLI::App& app);
 void add_reject(CLI::App& app);
 void add_report(CLI::App& app);
 void add_pipeline(CLI::App& app);
+void add_distill(CLI::App& app);
 
 }  // namespace r1::cli

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   r1::cli::add_tasks(app);
   r1::cli::add_eval(app);
   r1::cli::add_reject(app);
+  r1::cli::add_distill(app);
   r1::cli::add_report(app);
   r1::cli::add_pipeline(app);
   try {

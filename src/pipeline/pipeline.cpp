@@ -13,6 +13,7 @@
 #include "eval/evaluator.h"
 #include "model/model.h"
 #include "pipeline/builtin_base.h"
+#include "pipeline/fine_tune.h"
 #include "pipeline/reject.h"
 #include "report/report.h"
 #include "rl/grpo_trainer.h"
@@ -20,7 +21,6 @@
 #include "rl/rollout.h"
 #include "tasks/corpus.h"
 #include "tokenizer/tokenizer_io.h"
-#include "train/sft.h"
 
 namespace r1 {
 
@@ -283,25 +283,20 @@ json Pipeline::rl_stage(const std::string& stage, const std::string& init, const
 
 json Pipeline::sft_stage(const std::string& stage, const std::string& init, const std::string& data,
                          const json& block) {
-  Model model = load_model(init);
-  const Tokenizer tokenizer = load_tokenizer(init);
   SftConfig config;
   config.epochs = block["epochs"];
   config.batch_size = block["batch_size"];
   config.schedule.lr = block["learning_rate"];
   config.schedule.kind = "cosine";
   config.schedule.min_lr_ratio = 0.1;  // R1 §2.3.3: cosine decay to 1/10
-  config.max_length = model.config().max_position_embeddings;
+  config.max_length = 0;
   config.seed = cfg_.get<uint64_t>("seed");
-  const SftData train = load_sft_data(data, tokenizer, config.max_length);
-  R1_CHECK(!train.examples.empty(), "{}: no examples to fine-tune on", data);
-  const SftResult result = sft(model, train, {}, config, model_dir(stage), /*resume=*/true);
-  save_tokenizer(tokenizer, model_dir(stage));
+  const FineTuneResult result = fine_tune(init, data, config, model_dir(stage));
   return {{"init", init},
           {"data", data},
-          {"examples", train.examples.size()},
-          {"steps", result.steps_done},
-          {"final_loss", result.final_loss},
+          {"examples", result.examples},
+          {"steps", result.sft.steps_done},
+          {"final_loss", result.sft.final_loss},
           {"flops", compute_flops(stage, "sft")}};
 }
 
