@@ -70,15 +70,15 @@ void add_pipeline(CLI::App& app) {
     options.quick = opt->quick;
     options.resolve_model = resolve_model;
     const nlohmann::json summary = run_pipeline(config, options);
-    fmt::print("{:<26} {:>7} {:>7} {:>7} {:>7} {:>7} {:>9}\n", "stage", "pass@1", "cons@k",
-               "length", "reflect", "mixing", "time");
+    fmt::print("{:<26} {:>7} {:>7} {:>7} {:>7} {:>7} {:>9} {:>9}\n", "stage", "pass@1", "cons@k",
+               "length", "reflect", "mixing", "mix(hot)", "time");
     for (const nlohmann::json& s : summary["stages"]) {
       if (!s.contains("pass@1")) continue;
-      fmt::print("{:<26} {:>7.3f} {:>7.3f} {:>7.1f} {:>7.3f} {:>7.4f} {:>8.0f}s\n",
+      fmt::print("{:<26} {:>7.3f} {:>7.3f} {:>7.1f} {:>7.3f} {:>7.4f} {:>9.4f} {:>8.0f}s\n",
                  s["stage"].get<std::string>(), s["pass@1"].get<double>(),
                  s["cons@k"].get<double>(), s["response_length_mean"].get<double>(),
                  s["reflection_rate"].get<double>(), s["language_mixing_rate"].get<double>(),
-                 s["wall_time_s"].get<double>());
+                 s["language_mixing_rate_hot"].get<double>(), s["wall_time_s"].get<double>());
     }
     fmt::print(stderr, "wrote {0}/summary.json and {0}/report.html\n", opt->out);
   });

@@ -41,7 +41,13 @@ json block_defaults(bool quick) {
                {"k", quick ? 2 : 8},
                {"max_new_tokens", quick ? 64 : 200},
                {"temperature", 0.6},
-               {"top_p", 0.95}};
+               {"top_p", 0.95},
+               // Language mixing shows at the sampling temperature of RL and
+               // of the cold-start data (1.0), rarely at 0.6: a second, smaller
+               // held-out evaluation measures it there.
+               {"mixing_temperature", 1.0},
+               {"mixing_problems", quick ? 8 : 200},
+               {"mixing_k", quick ? 2 : 4}};
   d["grpo"] = {
       {"max_steps", quick ? 3 : 60},
       {"prompts_per_step", quick ? 4 : 16},
@@ -69,7 +75,7 @@ json block_defaults(bool quick) {
                      {"samples", quick ? 2 : 4},
                      {"keep", 1},
                      {"temperature", 1.0},
-                     {"min_cot_words", quick ? 0 : 10},
+                     {"min_cot_words", quick ? 0 : 4},
                      {"builtin_examples", quick ? 32 : 256},
                      {"epochs", quick ? 1 : 3},
                      {"learning_rate", 5e-4},
@@ -242,11 +248,22 @@ json Pipeline::evaluate_model(const std::string& model_path, const std::string& 
   Progress progress("eval", int64_t(held_out.size()) * options.k, 0, 10.0);
   const EvalReport report = evaluate(model, tokenizer, held_out, options,
                                      [&](int64_t done, int64_t) { progress.update(done, ""); });
-  json summary = to_json(report, /*with_problems=*/false);
   progress.finish(fmt::format("pass@1 {:.3f} cons@{} {:.3f} length {:.1f}", report.pass_at_1,
                               report.k, report.cons_at_k, report.response_length_mean));
+  EvalOptions hot = options;
+  hot.k = e["mixing_k"];
+  hot.sampling = {e["mixing_temperature"].get<float>(), 0, 1.0f};
+  const std::vector<Problem> mixing_problems(
+      held_out.begin(),
+      held_out.begin() + std::min(e["mixing_problems"].get<int64_t>(), int64_t(held_out.size())));
+  const EvalReport mixing = evaluate(model, tokenizer, mixing_problems, hot);
+  json summary = to_json(report, /*with_problems=*/false);
+  summary["language_mixing_rate_hot"] = mixing.language_mixing_rate;
+  summary["pass@1_hot"] = mixing.pass_at_1;
   json full = to_json(report, /*with_problems=*/true);
   full["model"] = model_path;
+  full["hot"] = to_json(mixing, /*with_problems=*/true);
+  full["hot"]["temperature"] = hot.sampling.temperature;
   write_file_atomic(out_path, full.dump(2) + "\n");
   return summary;
 }
@@ -480,6 +497,8 @@ json Pipeline::run() {
                   {"response_length_mean", e["response_length_mean"]},
                   {"reflection_rate", e["reflection_rate"]},
                   {"language_mixing_rate", e["language_mixing_rate"]},
+                  {"language_mixing_rate_hot", e["language_mixing_rate_hot"]},
+                  {"pass@1_hot", e["pass@1_hot"]},
                   {"eval_time_s", s["eval_time_s"]}});
     }
     if (s.contains("flops")) row["train_flops"] = s["flops"];
@@ -495,11 +514,16 @@ void Pipeline::write_outputs(const std::vector<json>& stages) {
   report::ReportInput input;
   input.title = "r1 pipeline: " + opt_.run_dir;
   report::Table table;
-  table.caption =
-      "Held-out evaluation after every stage (temperature 0.6, top-p 0.95; pass@1 averaged over "
-      "k samples; cons@k by majority vote)";
-  table.header = {"stage",      "pass@1",          "cons@k",      "length",
-                  "reflection", "language mixing", "train PFLOP", "wall time"};
+  const json e = data_block(cfg_, defaults_, "eval");
+  table.caption = fmt::format(
+      "Held-out evaluation after every stage: {} problems × {} samples at temperature {}, top-p "
+      "{} (pass@1 averaged over the samples, cons@k by majority vote); hot: {} problems × {} "
+      "samples at temperature {}",
+      e["problems"].get<int64_t>(), e["k"].get<int64_t>(), e["temperature"].get<double>(),
+      e["top_p"].get<double>(), e["mixing_problems"].get<int64_t>(), e["mixing_k"].get<int64_t>(),
+      e["mixing_temperature"].get<double>());
+  table.header = {"stage",           "pass@1",       "cons@k",       "length",      "reflection",
+                  "language mixing", "pass@1 (hot)", "mixing (hot)", "train PFLOP", "wall time"};
   for (const json& s : stages) {
     if (!s.contains("eval")) continue;
     const json& e = s["eval"];
@@ -509,6 +533,8 @@ void Pipeline::write_outputs(const std::vector<json>& stages) {
          fmt::format("{:.1f}", e["response_length_mean"].get<double>()),
          fmt::format("{:.3f}", e["reflection_rate"].get<double>()),
          fmt::format("{:.4f}", e["language_mixing_rate"].get<double>()),
+         fmt::format("{:.3f}", e["pass@1_hot"].get<double>()),
+         fmt::format("{:.4f}", e["language_mixing_rate_hot"].get<double>()),
          s.contains("flops") ? fmt::format("{:.4f}", s["flops"].get<double>() / 1e15) : "",
          format_duration(s["wall_time_s"].get<double>())});
   }
