@@ -21,5 +21,6 @@ void add_tasks(CLI::App& app);
 void add_eval(CLI::App& app);
 void add_reject(CLI::App& app);
 void add_report(CLI::App& app);
+void add_rm(CLI::App& app);
 
 }  // namespace r1::cli

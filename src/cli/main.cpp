@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   r1::cli::add_eval(app);
   r1::cli::add_reject(app);
   r1::cli::add_report(app);
+  r1::cli::add_rm(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -4,6 +4,7 @@
 #include "rewards/code_reward.h"
 #include "rewards/countdown.h"
 #include "rewards/format_reward.h"
+#include "rewards/general_reward.h"
 #include "rewards/language_reward.h"
 #include "rewards/length_reward.h"
 #include "rewards/math_reward.h"
