@@ -27,12 +27,25 @@ std::string reward_model_dir(const std::string& path) {
   return path;
 }
 
-RewardModel::RewardModel(const std::string& path)
-    : dir_(reward_model_dir(path)), model_(load_model(dir_)), tokenizer_(load_tokenizer(dir_)) {
-  R1_CHECK(model_.config().num_labels == 1,
+namespace {
+
+// The model of `dir`, checked before its tokenizer is read, so that a causal
+// LM given by mistake is named as such.
+Model load_scalar_model(const std::string& dir) {
+  Model model = load_model(dir);
+  R1_CHECK(model.config().num_labels == 1,
            "{}: not a reward model (expected a sequence classifier with num_labels 1, got {}; "
            "train one with `r1 rm train`)",
-           dir_, model_.config().num_labels);
+           dir, model.config().num_labels);
+  return model;
+}
+
+}  // namespace
+
+RewardModel::RewardModel(const std::string& path)
+    : dir_(reward_model_dir(path)),
+      model_(load_scalar_model(dir_)),
+      tokenizer_(load_tokenizer(dir_)) {
   R1_CHECK(tokenizer_.vocab_size() <= model_.config().vocab_size,
            "{}: the tokenizer has {} tokens but the model only {}", dir_, tokenizer_.vocab_size(),
            model_.config().vocab_size);
