@@ -4,6 +4,7 @@
 // (prompt, response) lines.
 #include <fmt/format.h>
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 
