@@ -23,5 +23,6 @@ void add_reject(CLI::App& app);
 void add_report(CLI::App& app);
 void add_pipeline(CLI::App& app);
 void add_distill(CLI::App& app);
+void add_rm(CLI::App& app);
 
 }  // namespace r1::cli

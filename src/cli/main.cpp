@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   r1::cli::add_distill(app);
   r1::cli::add_report(app);
   r1::cli::add_pipeline(app);
+  r1::cli::add_rm(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

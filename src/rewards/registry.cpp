@@ -4,6 +4,7 @@
 #include "rewards/code_reward.h"
 #include "rewards/countdown.h"
 #include "rewards/format_reward.h"
+#include "rewards/general_reward.h"
 #include "rewards/language_reward.h"
 #include "rewards/length_reward.h"
 #include "rewards/math_reward.h"
@@ -23,6 +24,9 @@ const std::vector<RewardRegistration>& reward_registry() {
       {"countdown", "Countdown: the <answer> expression uses the numbers once and hits the target",
        make_countdown_reward},
       {"code", "Python code run against 'tests' in the bubblewrap sandbox", make_code_reward},
+      {"general",
+       "learned reward models: helpfulness of the summary, harmlessness of the whole response",
+       make_general_reward},
   };
   return registry;
 }

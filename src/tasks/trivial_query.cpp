@@ -2,18 +2,15 @@
 // replies, judged by the "general" reward. R1 answers them without a chain of
 // thought (R1_NOTES.md, stage 3). The split is decided by the query text, so a
 // held-out greeting is one the model never saw in training.
+#include "tasks/trivial_query.h"
+
 #include "tasks/generator.h"
 #include "tasks/task_options.h"
 
 namespace r1 {
 namespace {
 
-struct Query {
-  const char* text;
-  const char* reply;
-};
-
-const std::vector<Query> kEnglish = {
+const std::vector<TrivialQuery> kEnglish = {
     {"hello", "Hello! How can I help you?"},
     {"hi", "Hi! How can I help you?"},
     {"hey", "Hey! What can I do for you?"},
@@ -32,7 +29,7 @@ const std::vector<Query> kEnglish = {
     {"sorry", "No problem at all."},
 };
 
-const std::vector<Query> kChinese = {
+const std::vector<TrivialQuery> kChinese = {
     {"你好", "你好！有什么可以帮你的吗？"},
     {"您好", "您好！请问有什么可以帮您？"},
     {"嗨", "嗨！需要我帮什么忙？"},
@@ -51,6 +48,14 @@ const std::vector<Query> kChinese = {
     {"对不起", "没关系。"},
 };
 
+}  // namespace
+
+const std::vector<TrivialQuery>& trivial_queries(std::string_view lang) {
+  return lang == "zh" ? kChinese : kEnglish;
+}
+
+namespace {
+
 class TrivialQueryGenerator : public TaskGenerator {
  public:
   explicit TrivialQueryGenerator(TaskOptions& options) : TaskGenerator(options) {}
@@ -59,8 +64,8 @@ class TrivialQueryGenerator : public TaskGenerator {
 
  protected:
   DrawnProblem draw(Rng& rng, const std::string& lang) const override {
-    const std::vector<Query>& queries = lang == "zh" ? kChinese : kEnglish;
-    const Query& query = queries[rng.below(queries.size())];
+    const std::vector<TrivialQuery>& queries = trivial_queries(lang);
+    const TrivialQuery& query = queries[rng.below(queries.size())];
     DrawnProblem drawn;
     drawn.canonical = query.text;
     drawn.problem.prompt = query.text;
