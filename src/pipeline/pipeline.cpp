@@ -12,6 +12,7 @@
 #include "core/threads.h"
 #include "eval/evaluator.h"
 #include "model/model.h"
+#include "model/scalar_head.h"
 #include "pipeline/builtin_base.h"
 #include "pipeline/fine_tune.h"
 #include "pipeline/reject.h"
@@ -20,7 +21,11 @@
 #include "rl/rl_config.h"
 #include "rl/rollout.h"
 #include "tasks/corpus.h"
+#include "tasks/preference_data.h"
+#include "tasks/template.h"
 #include "tokenizer/tokenizer_io.h"
+#include "train/rm.h"
+#include "train/rm_data.h"
 
 namespace r1 {
 
@@ -89,6 +94,11 @@ json block_defaults(bool quick) {
                     {"epochs", quick ? 1 : 2},
                     {"learning_rate", 5e-4},
                     {"batch_size", 16}};
+  d["reward_model"] = {{"pairs", quick ? 64 : 2000},
+                       {"eval_pairs", quick ? 16 : 400},
+                       {"epochs", 1},
+                       {"learning_rate", 3e-4},
+                       {"batch_size", 16}};
   d["distill"] = {{"epochs", quick ? 1 : 2}, {"learning_rate", 1e-3}, {"batch_size", 16}};
   return d;
 }
@@ -108,6 +118,8 @@ Config make_schema(bool quick) {
        "reasoning tasks: [{name, weight, options}] (RL prompts, rejection sampling, evaluation)"},
       {"general_share", 0.2,
        "share of general (non-reasoning) prompts in the all-scenario RL stage"},
+      {"general_task", json{{"name", "trivial"}, {"options", {{"zh_share", 0.3}}}},
+       "the general prompts: a built-in task whose problems the 'general' reward judges"},
       {"template", "r1_zero_short", "prompt template: r1_zero (verbatim) or r1_zero_short"},
       {"seed", 1, "random seed of every stage"},
       {"threads", 0, "threads (0: all cores)"},
@@ -121,6 +133,8 @@ Config make_schema(bool quick) {
       {"reasoning_rl", d["reasoning_rl"], "stage 2: GRPO keys over 'grpo'"},
       {"rejection", d["rejection"],
        "stage 3: samples per problem, general examples, SFT of the base (2 epochs)"},
+      {"reward_model", d["reward_model"],
+       "stage 4: built-in helpfulness and harmlessness preference pairs, Bradley–Terry training"},
       {"all_scenario_rl", d["all_scenario_rl"], "stage 4: GRPO keys over 'grpo'"},
       {"distill", d["distill"], "SFT of the student base on the stage-3 data"},
       {"student_rl", d["student_rl"], "GRPO keys of the student's own R1-Zero run, over 'grpo'"},
@@ -146,6 +160,11 @@ json data_block(const Config& cfg, const json& defaults, const std::string& name
   }
   return merged;
 }
+
+struct LoadedBase {
+  Model model;
+  Tokenizer tokenizer;
+};
 
 struct BuiltinSpec {
   bool quick = false, student = false;
@@ -197,6 +216,8 @@ class Pipeline {
   json sample_stage(const std::string& stage, const std::string& model, const json& block,
                     uint64_t seed, const std::vector<json>& extra);
   std::vector<json> builtin_solutions(int64_t n) const;
+  json reward_models_stage(const std::string& init);
+  Config all_scenario_config() const;
   int64_t compute_flops(const std::string& stage, const std::string& kind) const;
   void write_outputs(const std::vector<json>& stages);
 
@@ -376,6 +397,75 @@ std::vector<json> Pipeline::builtin_solutions(int64_t n) const {
   return out;
 }
 
+// Helpfulness and harmlessness reward models (R1 §2.3.4), each a scalar head
+// on the trunk of `init`, trained on the built-in preference pairs of the
+// general queries and evaluated on pairs of held-out queries.
+json Pipeline::reward_models_stage(const std::string& init) {
+  const json block = data_block(cfg_, defaults_, "reward_model");
+  const LoadedBase base{load_model(init), load_tokenizer(init)};
+  const PromptTemplate& prompt_format = prompt_template(cfg_.get<std::string>("template"));
+  const double test_fraction = 0.1;  // the trivial task's
+  RmConfig config;
+  config.epochs = block["epochs"];
+  config.batch_size = block["batch_size"];
+  config.schedule.lr = block["learning_rate"];
+  config.max_length = base.model.config().max_position_embeddings;
+  config.seed = cfg_.get<uint64_t>("seed");
+  json record = {{"init", init}};
+  for (const PreferenceKind kind : {PreferenceKind::helpful, PreferenceKind::harmless}) {
+    const std::string name = kind == PreferenceKind::helpful ? "helpful" : "harmless";
+    std::vector<RmPair> sets[2];
+    const uint64_t counts[2] = {block["pairs"], block["eval_pairs"]};
+    const Split splits[2] = {Split::train, Split::test};
+    for (int i = 0; i < 2; ++i) {
+      const std::string path =
+          fmt::format("{}/{}-{}.jsonl", dir("reward-models"), name, i == 0 ? "train" : "test");
+      std::string lines;
+      for (const PreferencePair& p : preference_pairs(kind, cfg_.get<uint64_t>("seed"), splits[i],
+                                                      counts[i], test_fraction, prompt_format))
+        lines += json{{"prompt", p.prompt}, {"chosen", p.chosen}, {"rejected", p.rejected}}.dump() +
+                 "\n";
+      write_file_atomic(path, lines);
+      sets[i] = load_rm_data(path, base.tokenizer, config.max_length).pairs;
+    }
+    Model rm = scalar_model_from(base.model);
+    const std::string out = dir("reward-models") + "/" + name;
+    const RmResult result = rm_train(rm, sets[0], sets[1], config, out);
+    save_tokenizer(base.tokenizer, out + "/model");
+    record[name] = {{"model", out + "/model"},
+                    {"pairs", sets[0].size()},
+                    {"eval_pairs", sets[1].size()},
+                    {"eval_accuracy", result.eval.accuracy},
+                    {"eval_loss", result.eval.loss}};
+    fmt::print(stderr, "reward model {}: held-out pair accuracy {:.3f}\n", name,
+               result.eval.accuracy);
+  }
+  return record;
+}
+
+// Stage 4's recipe: the reasoning tasks and the general task in the ratio
+// general_share, the reasoning prompts judged by their rules, the general
+// ones by the reward models.
+Config Pipeline::all_scenario_config() const {
+  const double general = cfg_.get<double>("general_share");
+  json tasks = cfg_.at("tasks");
+  for (json& t : tasks) t["weight"] = t.value("weight", 1.0) * (1 - general);
+  if (general > 0) {
+    json g = cfg_.at("general_task");
+    g["weight"] = general;
+    tasks.push_back(g);
+  }
+  Config c = grpo_config("all_scenario_rl", {{"tasks", tasks}});
+  json rewards = c.at("rewards");
+  for (json& r : rewards)
+    if (r.value("name", "") == "accuracy")
+      r["options"]["general"] = {{"helpfulness_model", dir("reward-models") + "/helpful/model"},
+                                 {"harmlessness_model", dir("reward-models") + "/harmless/model"},
+                                 {"template", cfg_.get<std::string>("template")}};
+  c.set_value("rewards", rewards, "pipeline recipe 'all_scenario_rl'");
+  return c;
+}
+
 // Training compute of a stage from its metrics, in FLOPs: 6·params per
 // trained token (forward and backward); RL adds 2·params per sampled token.
 int64_t Pipeline::compute_flops(const std::string& stage, const std::string& kind) const {
@@ -399,7 +489,7 @@ int64_t Pipeline::compute_flops(const std::string& stage, const std::string& kin
 }
 
 void Pipeline::check() const {
-  for (const char* block : {"eval", "cold_start", "rejection", "distill"})
+  for (const char* block : {"eval", "cold_start", "rejection", "reward_model", "distill"})
     data_block(cfg_, defaults_, block);
   for (const char* block : {"r1_zero", "reasoning_rl", "all_scenario_rl", "student_rl"})
     grpo_config(block);
@@ -468,7 +558,9 @@ json Pipeline::run() {
   const std::string sft = add("sft", true, [&] {
     return sft_stage("sft", base, dir("rejection-data") + "/data.jsonl", rejection);
   });
-  (void)sft;
+  add("reward-models", false, [&] { return reward_models_stage(base); });
+  add("all-scenario-rl", true,
+      [&] { return rl_stage("all-scenario-rl", sft, all_scenario_config()); });
 
   const std::string student = add("student-base", true, [&] {
     json r = base_stage(cfg_.get<std::string>("student_model"));
@@ -503,6 +595,8 @@ json Pipeline::run() {
     }
     if (s.contains("flops")) row["train_flops"] = s["flops"];
     if (s.contains("kept")) row["kept"] = s["kept"];
+    for (const char* rm : {"helpful", "harmless"})
+      if (s.contains(rm)) row[std::string(rm) + "_eval_accuracy"] = s[rm]["eval_accuracy"];
     summary["stages"].push_back(row);
   }
   write_file_atomic(opt_.run_dir + "/summary.json", summary.dump(2) + "\n");
@@ -539,6 +633,19 @@ void Pipeline::write_outputs(const std::vector<json>& stages) {
          format_duration(s["wall_time_s"].get<double>())});
   }
   input.tables.push_back(table);
+  for (const json& s : stages) {
+    if (!s.contains("helpful")) continue;
+    report::Table rm;
+    rm.caption = "Reward models of the all-scenario stage: pairs of held-out general queries";
+    rm.header = {"reward model", "judges", "training pairs", "held-out pairs", "held-out accuracy"};
+    for (const char* name : {"helpful", "harmless"})
+      rm.rows.push_back({name,
+                         std::string(name) == "helpful" ? "the summary" : "the whole response",
+                         std::to_string(s[name]["pairs"].get<int64_t>()),
+                         std::to_string(s[name]["eval_pairs"].get<int64_t>()),
+                         fmt::format("{:.3f}", s[name]["eval_accuracy"].get<double>())});
+    input.tables.push_back(rm);
+  }
   for (const json& s : stages) {
     const std::string name = s["stage"];
     if (path_exists(dir(name) + "/samples.jsonl"))
