@@ -58,7 +58,7 @@ void add_pipeline(CLI::App& app) {
     Config config = pipeline_config_schema(opt->quick);
     if (!opt->config_file.empty()) config.load_yaml_file(opt->config_file);
     for (const std::string& s : opt->sets) apply_set(config, s);
-    check_pipeline_config(config, opt->quick);
+    resolve_pipeline_config(config, opt->quick);
     if (opt->print_config) {
       fmt::print("{}", config.describe());
       return;

@@ -660,9 +660,17 @@ Config pipeline_config_schema(bool quick) {
   return make_schema(quick);
 }
 
-void check_pipeline_config(const Config& config, bool quick) {
-  const Pipeline pipeline(config, {"check", quick, {}});
-  pipeline.check();
+void resolve_pipeline_config(Config& config, bool quick) {
+  {
+    const Pipeline pipeline(config, {"check", quick, {}});
+    pipeline.check();
+  }
+  const json defaults = block_defaults(quick);
+  for (const auto& [block, values] : defaults.items()) {
+    json merged = values;
+    merged.update(config.at(block));
+    config.set_value(block, merged, "recipe");
+  }
 }
 
 json run_pipeline(const Config& config, const PipelineOptions& options) {

@@ -39,8 +39,10 @@ namespace r1 {
 // `quick` a minutes-long smoke run of every stage on a tiny model.
 Config pipeline_config_schema(bool quick);
 
-// Checks every block of a recipe (unknown keys, wrong types) without running it.
-void check_pipeline_config(const Config& config, bool quick);
+// Checks every block of a recipe (unknown keys, wrong types) and fills in the
+// keys a block leaves out with their defaults, so the recipe prints and is
+// saved whole.
+void resolve_pipeline_config(Config& config, bool quick);
 
 struct PipelineOptions {
   std::string run_dir;
