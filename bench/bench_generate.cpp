@@ -30,6 +30,7 @@ std::vector<r1::GenerationRequest> requests(int64_t n, int64_t prompt_len, int64
 }  // namespace
 
 int main(int argc, char** argv) {
+  r1::init_thread_policy(argv);
   const r1::bench::BenchArgs args = r1::bench::parse_bench_args(argc, argv, "--runs", 3);
   const int threads = args.threads, runs = args.count;
   r1::set_threads(threads);

@@ -158,6 +158,7 @@ void print_row(const char* engine, double generate, double reward, double train,
 }  // namespace
 
 int main(int argc, char** argv) {
+  r1::init_thread_policy(argv);
   const r1::bench::BenchArgs args = r1::bench::parse_bench_args(argc, argv, "--steps", 3);
   const int threads = args.threads, steps = args.count;
   r1::set_threads(threads);

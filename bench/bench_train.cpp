@@ -14,6 +14,7 @@
 #include "train/trainer.h"
 
 int main(int argc, char** argv) {
+  r1::init_thread_policy(argv);
   const r1::bench::BenchArgs args = r1::bench::parse_bench_args(argc, argv, "--steps", 5);
   const int threads = args.threads, steps = args.count;
   r1::set_threads(threads);

@@ -5,6 +5,19 @@
 
 namespace r1 {
 
+// Call first in main(). Makes idle OpenMP threads sleep after a short spin
+// instead of libgomp's default of spinning for milliseconds: with that
+// default, a thread pool on a core that another process keeps busy spends
+// its time spinning at barriers while the thread it waits for cannot run,
+// and two threads run many times slower than one. libgomp reads its policy
+// from the environment when it is loaded, before main(), so this sets
+// GOMP_SPINCOUNT and re-executes the program (/proc/self/exe, same argv)
+// once. It does nothing when the user set OMP_WAIT_POLICY or GOMP_SPINCOUNT,
+// and in the re-executed program it removes the variable again so that child
+// processes see the user's environment. If the re-execution fails, the
+// program runs on with libgomp's default.
+void init_thread_policy(char** argv);
+
 // Sets the thread count for our loops and for BLAS; 0 means all cores.
 void set_threads(int n);
 int num_threads();
