@@ -16,11 +16,19 @@ namespace {
 // thread count.
 constexpr int64_t kColumnBlock = 64;
 
+// Loops over fewer elements than this run on the calling thread alone: a
+// parallel region costs microseconds even when the pool's threads spin, tens
+// of microseconds when they sleep, and far more when another process holds
+// their core. Decoding a batch meets many such small loops (an RMSNorm of 64
+// rows is a few microseconds of work). Which thread computes a row never
+// changes its value, so this does not change results.
+constexpr int64_t kMinParallelWork = int64_t(1) << 15;
+
 }  // namespace
 
 template <typename Real>
 void embedding_forward(Real* out, const int32_t* ids, const Real* embed, int64_t N, int64_t C) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (N * C >= kMinParallelWork)
   for (int64_t n = 0; n < N; ++n)
     std::memcpy(out + n * C, embed + int64_t(ids[n]) * C, size_t(C) * sizeof(Real));
 }
@@ -41,7 +49,7 @@ void embedding_backward(Real* dembed, const Real* dout, const int32_t* ids, int6
 template <typename Real>
 void rmsnorm_forward(Real* out, Real* rstd, const Real* x, const Real* w, int64_t N, int64_t C,
                      double eps, int64_t xs, int64_t os) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (N * C >= kMinParallelWork)
   for (int64_t n = 0; n < N; ++n) {
     const Real* xn = x + n * xs;
     Real* on = out + n * os;
@@ -110,7 +118,7 @@ void matmul_forward(Real* out, const Real* inp, const Real* weight, const Nullab
          out, int(OC));
   }
   if (!bias) return;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (N * OC >= kMinParallelWork)
   for (int64_t n = 0; n < N; ++n)
     for (int64_t o = 0; o < OC; ++o) out[n * OC + o] += bias[o];
 }
@@ -152,7 +160,7 @@ template <typename Real>
 void rope_apply(Real* x, const Real* cos, const Real* sin, int64_t B, int64_t T, int64_t H,
                 int64_t D, int64_t stride, int64_t pos0, const int32_t* positions, Real sign) {
   const int64_t half = D / 2;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (B * T * H * D >= kMinParallelWork)
   for (int64_t bt = 0; bt < B * T; ++bt) {
     const int64_t pos = positions ? int64_t(positions[bt]) : pos0 + bt % T;
     const Real* c = cos + pos * half;
@@ -292,7 +300,7 @@ void attention_backward(Real* dq, Real* dk, Real* dv, Real* scratch, const Real*
 
 template <typename Real>
 void swiglu_forward(Real* out, const Real* gu, int64_t N, int64_t F) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (N * F >= kMinParallelWork)
   for (int64_t n = 0; n < N; ++n) {
     const Real* g = gu + n * 2 * F;
     const Real* u = g + F;
@@ -322,7 +330,7 @@ void swiglu_backward(Real* dgu, const Real* dout, const Real* gu, int64_t N, int
 template <typename Real>
 void logprob_forward(Real* logprobs, Real* entropy, Real* lse, const Real* logits,
                      const int32_t* targets, int64_t N, int64_t V) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (N * V >= kMinParallelWork)
   for (int64_t n = 0; n < N; ++n) {
     const Real* z = logits + n * V;
     Real mx = z[0];
@@ -363,13 +371,13 @@ void logprob_backward(Real* dlogits, const Real* dlogprobs, const Nullable<Real>
 
 template <typename Real>
 void scale_inplace(Real* y, Real s, int64_t n) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n >= kMinParallelWork)
   for (int64_t i = 0; i < n; ++i) y[i] *= s;
 }
 
 template <typename Real>
 void add_inplace(Real* y, const Real* x, int64_t n) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n >= kMinParallelWork)
   for (int64_t i = 0; i < n; ++i) y[i] += x[i];
 }
 
