@@ -16,14 +16,6 @@ namespace {
 // thread count.
 constexpr int64_t kColumnBlock = 64;
 
-// Loops over fewer elements than this run on the calling thread alone: a
-// parallel region costs microseconds even when the pool's threads spin, tens
-// of microseconds when they sleep, and far more when another process holds
-// their core. Decoding a batch meets many such small loops (an RMSNorm of 64
-// rows is a few microseconds of work). Which thread computes a row never
-// changes its value, so this does not change results.
-constexpr int64_t kMinParallelWork = int64_t(1) << 15;
-
 }  // namespace
 
 template <typename Real>
@@ -35,7 +27,7 @@ void embedding_forward(Real* out, const int32_t* ids, const Real* embed, int64_t
 
 template <typename Real>
 void embedding_backward(Real* dembed, const Real* dout, const int32_t* ids, int64_t N, int64_t C) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (C > kColumnBlock && N * C >= kMinParallelWork)
   for (int64_t c0 = 0; c0 < C; c0 += kColumnBlock) {
     const int64_t c1 = std::min(C, c0 + kColumnBlock);
     for (int64_t n = 0; n < N; ++n) {
@@ -66,7 +58,7 @@ void rmsnorm_backward(Real* dx, Real* dw, const Real* dout, const Real* x, const
                       const Real* rstd, int64_t N, int64_t C, int64_t xs, int64_t os) {
   // y = x·r·w with r = (mean(x²)+eps)^(-1/2):
   // dx = r·(w⊙dy) − r³/C · x · Σ_c (w⊙dy⊙x),  dw = Σ_n dy ⊙ x·r
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (N * C >= kMinParallelWork)
   for (int64_t n = 0; n < N; ++n) {
     const Real* xn = x + n * xs;
     const Real* dyn = dout + n * os;
@@ -77,7 +69,7 @@ void rmsnorm_backward(Real* dx, Real* dw, const Real* dout, const Real* x, const
     const Real k = dot * r * r * r / Real(C);
     for (int64_t c = 0; c < C; ++c) dxn[c] += r * w[c] * dyn[c] - k * xn[c];
   }
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (C > kColumnBlock && N * C >= kMinParallelWork)
   for (int64_t c0 = 0; c0 < C; c0 += kColumnBlock) {
     const int64_t c1 = std::min(C, c0 + kColumnBlock);
     for (int64_t n = 0; n < N; ++n) {
@@ -132,7 +124,7 @@ void matmul_backward(Nullable<Real>* dinp, Real* dweight, Nullable<Real>* dbias,
   gemm(true, false, int(OC), int(IC), int(N), Real(1), dout, int(OC), inp, int(IC), Real(1),
        dweight, int(IC));
   if (!dbias) return;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (OC > kColumnBlock && N * OC >= kMinParallelWork)
   for (int64_t o0 = 0; o0 < OC; o0 += kColumnBlock) {
     const int64_t o1 = std::min(OC, o0 + kColumnBlock);
     for (int64_t n = 0; n < N; ++n)
@@ -312,7 +304,7 @@ void swiglu_forward(Real* out, const Real* gu, int64_t N, int64_t F) {
 template <typename Real>
 void swiglu_backward(Real* dgu, const Real* dout, const Real* gu, int64_t N, int64_t F) {
   // h = silu(g)·u: dg = dh·u·σ(g)(1 + g(1 − σ(g))), du = dh·silu(g)
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (N * F >= kMinParallelWork)
   for (int64_t n = 0; n < N; ++n) {
     const Real* g = gu + n * 2 * F;
     const Real* u = g + F;
@@ -353,7 +345,7 @@ template <typename Real>
 void logprob_backward(Real* dlogits, const Real* dlogprobs, const Nullable<Real>* dentropy,
                       const Real* logits, const Real* lse, const Real* entropy,
                       const int32_t* targets, int64_t N, int64_t V) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (N * V >= kMinParallelWork)
   for (int64_t n = 0; n < N; ++n) {
     const Real* z = logits + n * V;
     Real* dz = dlogits + n * V;
