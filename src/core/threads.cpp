@@ -4,7 +4,11 @@
 #include <omp.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 
 namespace r1 {
 
@@ -17,6 +21,47 @@ namespace {
 constexpr const char* kSpinCount = "1000";
 // Marks the environment of the re-executed program.
 constexpr const char* kMarker = "R1_SET_GOMP_SPINCOUNT";
+
+using Clock = std::chrono::steady_clock;
+
+// yield_to_contention's state (the thread that calls set_threads owns it).
+struct Contention {
+  int requested = 0;  // set_threads' count
+  int active = 0;     // the count in use
+  Clock::time_point window_start{}, single_until{};
+  int64_t window_delay = 0;  // run-queue delay at window_start, ns
+  std::chrono::milliseconds backoff{1000};
+};
+Contention contention;
+
+// A window of this much wall time is judged contended when our threads waited
+// for a core, summed, more than kMaxDelayShare of it.
+constexpr auto kWindow = std::chrono::milliseconds(50);
+constexpr double kMaxDelayShare = 0.1;
+constexpr auto kMaxBackoff = std::chrono::milliseconds(8000);
+
+// Total time our threads spent runnable but not running, in ns; -1 when the
+// kernel does not report it.
+int64_t run_queue_delay_ns() {
+  std::error_code ec;
+  int64_t total = 0;
+  bool any = false;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task", ec)) {
+    std::ifstream in(task.path() / "schedstat");
+    long long on_cpu = 0, waiting = 0;
+    if (in >> on_cpu >> waiting) {
+      total += waiting;
+      any = true;
+    }
+  }
+  return any ? total : -1;
+}
+
+void use_threads(int n) {
+  contention.active = n;
+  omp_set_num_threads(n);
+  openblas_set_num_threads(n);
+}
 
 }  // namespace
 
@@ -36,8 +81,41 @@ void init_thread_policy(char** argv) {
 
 void set_threads(int n) {
   if (n <= 0) n = omp_get_num_procs();
-  omp_set_num_threads(n);
-  openblas_set_num_threads(n);
+  contention = Contention{};
+  contention.requested = n;
+  use_threads(n);
+}
+
+void yield_to_contention() {
+  Contention& c = contention;
+  if (c.requested <= 1 || omp_in_parallel()) return;
+  const Clock::time_point now = Clock::now();
+  if (c.active < c.requested) {
+    if (now < c.single_until) return;
+    // Try the full count again, judged over the next window.
+    use_threads(c.requested);
+    c.window_start = now;
+    c.window_delay = run_queue_delay_ns();
+    return;
+  }
+  if (now - c.window_start < kWindow) return;
+  const int64_t delay = run_queue_delay_ns();
+  if (delay < 0) {  // no schedstat: keep the requested count
+    c.requested = 0;
+    return;
+  }
+  const double wall = std::chrono::duration<double, std::nano>(now - c.window_start).count();
+  const bool contended = c.window_start != Clock::time_point{} &&
+                         double(delay - c.window_delay) > kMaxDelayShare * wall;
+  c.window_start = now;
+  c.window_delay = delay;
+  if (!contended) {
+    c.backoff = std::chrono::milliseconds(1000);
+    return;
+  }
+  use_threads(1);
+  c.single_until = now + c.backoff;
+  c.backoff = std::min(2 * c.backoff, kMaxBackoff);
 }
 
 int num_threads() {

@@ -20,6 +20,19 @@ void init_thread_policy(char** argv);
 
 // Sets the thread count for our loops and for BLAS; 0 means all cores.
 void set_threads(int n);
+// The thread count parallel regions use now: set_threads' count, or 1 while
+// yield_to_contention() runs on one thread.
 int num_threads();
+
+// Checks, at most every 50 ms, whether other processes keep our threads
+// waiting for a core (their run-queue delay in /proc/self/task/*/schedstat)
+// and if so runs on one thread for a while, then tries the full count again.
+// Fork-join parallelism on an oversubscribed machine spends most of its time
+// at barriers waiting for a preempted thread; one thread does not. Results do
+// not depend on the thread count (every loop and GEMM computes each output the
+// same way for any count), so only speed changes. Call it from the thread
+// that called set_threads, between parallel regions (GEMM calls and decode
+// steps do); inside a parallel region it does nothing.
+void yield_to_contention();
 
 }  // namespace r1

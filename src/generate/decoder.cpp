@@ -98,6 +98,7 @@ const float* Decoder::decode(const int64_t* slots, const int32_t* tokens, const 
   // waits for the other, which costs most when another process holds a
   // core). The GEMMs inside then run single-threaded on fewer rows; their
   // rows are computed independently, so the result is the same bits.
+  yield_to_contention();
   const int64_t threads = num_threads();
   if (threads > 1 && n >= threads * kMinRowsPerThread) {
 #pragma omp parallel num_threads(int(threads))
