@@ -33,6 +33,7 @@ struct Contention {
   std::chrono::milliseconds backoff{1000};
 };
 Contention contention;
+int fallbacks = 0;
 
 // A window of this much wall time is judged contended when our threads waited
 // for a core, summed, more than kMaxDelayShare of it.
@@ -114,8 +115,13 @@ void yield_to_contention() {
     return;
   }
   use_threads(1);
+  ++fallbacks;
   c.single_until = now + c.backoff;
   c.backoff = std::min(2 * c.backoff, kMaxBackoff);
+}
+
+int contention_fallbacks() {
+  return fallbacks;
 }
 
 int num_threads() {

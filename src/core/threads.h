@@ -34,5 +34,8 @@ int num_threads();
 // that called set_threads, between parallel regions (GEMM calls and decode
 // steps do); inside a parallel region it does nothing.
 void yield_to_contention();
+// How many times yield_to_contention() has dropped to one thread so far
+// (benchmarks report it: their thread count did not hold throughout).
+int contention_fallbacks();
 
 }  // namespace r1
