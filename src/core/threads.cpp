@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 namespace r1 {
 
@@ -24,38 +25,50 @@ constexpr const char* kMarker = "R1_SET_GOMP_SPINCOUNT";
 
 using Clock = std::chrono::steady_clock;
 
+// Totals over our threads from /proc/self/task/*/schedstat, in ns.
+struct SchedStat {
+  int64_t on_cpu = 0;   // running
+  int64_t waiting = 0;  // runnable but not running
+};
+
 // yield_to_contention's state (the thread that calls set_threads owns it).
 struct Contention {
   int requested = 0;  // set_threads' count
   int active = 0;     // the count in use
   Clock::time_point window_start{}, single_until{};
-  int64_t window_delay = 0;  // run-queue delay at window_start, ns
+  SchedStat window_stat;  // our threads' totals at window_start
   std::chrono::milliseconds backoff{1000};
 };
 Contention contention;
 int fallbacks = 0;
 
 // A window of this much wall time is judged contended when our threads waited
-// for a core, summed, more than kMaxDelayShare of it.
+// for a core, summed, more than kMaxDelayShare of it while getting less than
+// kMinCoreShare of a core each: waits cost little to coarse work (a decode
+// step of 64 rows has one barrier) and one thread would not get more, while
+// fine-grained work (small models, one sequence) then mostly sleeps at
+// barriers.
 constexpr auto kWindow = std::chrono::milliseconds(50);
 constexpr double kMaxDelayShare = 0.1;
+constexpr double kMinCoreShare = 0.6;
 constexpr auto kMaxBackoff = std::chrono::milliseconds(8000);
 
-// Total time our threads spent runnable but not running, in ns; -1 when the
-// kernel does not report it.
-int64_t run_queue_delay_ns() {
+// Our threads' totals; nullopt when the kernel does not report them.
+std::optional<SchedStat> sched_stat() {
   std::error_code ec;
-  int64_t total = 0;
+  SchedStat total;
   bool any = false;
   for (const auto& task : std::filesystem::directory_iterator("/proc/self/task", ec)) {
     std::ifstream in(task.path() / "schedstat");
     long long on_cpu = 0, waiting = 0;
     if (in >> on_cpu >> waiting) {
-      total += waiting;
+      total.on_cpu += on_cpu;
+      total.waiting += waiting;
       any = true;
     }
   }
-  return any ? total : -1;
+  if (!any) return std::nullopt;
+  return total;
 }
 
 void use_threads(int n) {
@@ -96,20 +109,22 @@ void yield_to_contention() {
     // Try the full count again, judged over the next window.
     use_threads(c.requested);
     c.window_start = now;
-    c.window_delay = run_queue_delay_ns();
+    c.window_stat = sched_stat().value_or(SchedStat{});
     return;
   }
   if (now - c.window_start < kWindow) return;
-  const int64_t delay = run_queue_delay_ns();
-  if (delay < 0) {  // no schedstat: keep the requested count
+  const std::optional<SchedStat> stat = sched_stat();
+  if (!stat) {  // no schedstat: keep the requested count
     c.requested = 0;
     return;
   }
   const double wall = std::chrono::duration<double, std::nano>(now - c.window_start).count();
-  const bool contended = c.window_start != Clock::time_point{} &&
-                         double(delay - c.window_delay) > kMaxDelayShare * wall;
+  const bool contended =
+      c.window_start != Clock::time_point{} &&
+      double(stat->waiting - c.window_stat.waiting) > kMaxDelayShare * wall &&
+      double(stat->on_cpu - c.window_stat.on_cpu) < kMinCoreShare * c.requested * wall;
   c.window_start = now;
-  c.window_delay = delay;
+  c.window_stat = *stat;
   if (!contended) {
     c.backoff = std::chrono::milliseconds(1000);
     return;

@@ -25,14 +25,15 @@ void set_threads(int n);
 int num_threads();
 
 // Checks, at most every 50 ms, whether other processes keep our threads
-// waiting for a core (their run-queue delay in /proc/self/task/*/schedstat)
-// and if so runs on one thread for a while, then tries the full count again.
-// Fork-join parallelism on an oversubscribed machine spends most of its time
-// at barriers waiting for a preempted thread; one thread does not. Results do
-// not depend on the thread count (every loop and GEMM computes each output the
-// same way for any count), so only speed changes. Call it from the thread
-// that called set_threads, between parallel regions (GEMM calls and decode
-// steps do); inside a parallel region it does nothing.
+// waiting for a core (run-queue delay in /proc/self/task/*/schedstat) while
+// together they get less than 0.6 of a core per thread, and if so runs on one
+// thread for a while (1 s, doubling up to 8 s while it lasts), then tries the
+// full count again. Fork-join parallelism on an oversubscribed machine spends
+// most of its time at barriers waiting for a preempted thread; one thread
+// does not. Results do not depend on the thread count (every loop and GEMM
+// computes each output the same way for any count), so only speed changes.
+// Call it from the thread that called set_threads, between parallel regions
+// (GEMM calls and decode steps do); inside a parallel region it does nothing.
 void yield_to_contention();
 // How many times yield_to_contention() has dropped to one thread so far
 // (benchmarks report it: their thread count did not hold throughout).

@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
-#include <atomic>
+#include <csignal>
+
 #include <chrono>
 #include <thread>
 #include <vector>
@@ -9,26 +12,28 @@
 
 namespace r1 {
 
-// More busy threads than cores keep our threads waiting for a core: the pool
-// drops to one thread, and after the back-off it tries the full count again.
-TEST(Threads, OneThreadWhileOtherThreadsHoldTheCores) {
+// Busy processes on every core keep our thread waiting for one: the pool drops
+// to one thread, and after the back-off it tries the full count again.
+TEST(Threads, OneThreadWhileOtherProcessesHoldTheCores) {
   set_threads(2);
   ASSERT_EQ(num_threads(), 2);
-  std::atomic<bool> stop{false};
-  std::vector<std::thread> hogs;
+  std::vector<pid_t> hogs;
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  for (unsigned i = 0; i < cores + 2; ++i)
-    hogs.emplace_back([&] {
-      while (!stop.load(std::memory_order_relaxed)) {
+  for (unsigned i = 0; i < cores + 1; ++i) {
+    const pid_t pid = fork();
+    if (pid == 0)
+      for (;;) {
       }
-    });
-  const auto start = std::chrono::steady_clock::now();
-  while (num_threads() == 2 && std::chrono::steady_clock::now() - start < std::chrono::seconds(5)) {
-    yield_to_contention();
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    hogs.push_back(pid);
   }
-  stop = true;
-  for (std::thread& t : hogs) t.join();
+  // Stay runnable (as a computing thread would) while checking.
+  const auto start = std::chrono::steady_clock::now();
+  while (num_threads() == 2 && std::chrono::steady_clock::now() - start < std::chrono::seconds(5))
+    yield_to_contention();
+  for (const pid_t pid : hogs) {
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+  }
   EXPECT_EQ(num_threads(), 1);
   // The back-off is a second; past it the next check restores the full count.
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
