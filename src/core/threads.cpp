@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdio>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -16,8 +16,8 @@ namespace r1 {
 namespace {
 
 // libgomp spins this many times (a `pause` each, about 10 ns here) before it
-// sleeps on a futex: long enough to bridge the gap between the parallel
-// regions of a decode step on an idle machine, short enough that a waiting
+// sleeps on a futex: long enough to bridge the short serial gaps between
+// parallel regions on an idle machine, short enough that a waiting
 // thread yields its core soon when the thread it waits for is not running.
 constexpr const char* kSpinCount = "1000";
 // Marks the environment of the re-executed program.
