@@ -43,14 +43,15 @@ Contention contention;
 int fallbacks = 0;
 
 // A window of this much wall time is judged contended when our threads waited
-// for a core, summed, more than kMaxDelayShare of it while getting less than
-// kMinCoreShare of a core each: waits cost little to coarse work (a decode
-// step of 64 rows has one barrier) and one thread would not get more, while
-// fine-grained work (small models, one sequence) then mostly sleeps at
-// barriers.
+// for a core, summed, more than kMaxDelayShare of it, and were runnable
+// (running or waiting for a core) less than kMinRunnableShare of it each:
+// then they mostly sleep at barriers, each waiting for another that is not
+// running, which is how fine-grained fork-join work (small models, one
+// sequence) fails on a busy machine. Coarse work (training GEMMs, a decode step
+// of 64 rows) keeps its threads runnable and still gains from them.
 constexpr auto kWindow = std::chrono::milliseconds(50);
 constexpr double kMaxDelayShare = 0.1;
-constexpr double kMinCoreShare = 0.6;
+constexpr double kMinRunnableShare = 0.75;
 constexpr auto kMaxBackoff = std::chrono::milliseconds(8000);
 
 // Our threads' totals; nullopt when the kernel does not report them.
@@ -119,10 +120,10 @@ void yield_to_contention() {
     return;
   }
   const double wall = std::chrono::duration<double, std::nano>(now - c.window_start).count();
-  const bool contended =
-      c.window_start != Clock::time_point{} &&
-      double(stat->waiting - c.window_stat.waiting) > kMaxDelayShare * wall &&
-      double(stat->on_cpu - c.window_stat.on_cpu) < kMinCoreShare * c.requested * wall;
+  const bool contended = c.window_start != Clock::time_point{} &&
+                         double(stat->waiting - c.window_stat.waiting) > kMaxDelayShare * wall &&
+                         double(stat->on_cpu + stat->waiting - c.window_stat.on_cpu -
+                                c.window_stat.waiting) < kMinRunnableShare * c.requested * wall;
   c.window_start = now;
   c.window_stat = *stat;
   if (!contended) {

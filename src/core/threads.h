@@ -24,16 +24,16 @@ void set_threads(int n);
 // yield_to_contention() runs on one thread.
 int num_threads();
 
-// Checks, at most every 50 ms, whether other processes keep our threads
-// waiting for a core (run-queue delay in /proc/self/task/*/schedstat) while
-// together they get less than 0.6 of a core per thread, and if so runs on one
+// Checks, at most every 50 ms, whether our threads wait for cores that other
+// processes hold and meanwhile mostly sleep at barriers (less than 3/4 of the
+// time runnable; from /proc/self/task/*/schedstat), and if so runs on one
 // thread for a while (1 s, doubling up to 8 s while it lasts), then tries the
-// full count again. Fork-join parallelism on an oversubscribed machine spends
-// most of its time at barriers waiting for a preempted thread; one thread
-// does not. Results do not depend on the thread count (every loop and GEMM
-// computes each output the same way for any count), so only speed changes.
-// Call it from the thread that called set_threads, between parallel regions
-// (GEMM calls and decode steps do); inside a parallel region it does nothing.
+// full count again. Fine-grained fork-join work on an oversubscribed machine
+// spends its time waiting for a preempted thread; one thread does not. Results
+// do not depend on the thread count (every loop and GEMM computes each output
+// the same way for any count), so only speed changes. Call it from the thread
+// that called set_threads, between parallel regions (GEMM calls and decode
+// steps do); inside a parallel region it does nothing.
 void yield_to_contention();
 // How many times yield_to_contention() has dropped to one thread so far
 // (benchmarks report it: their thread count did not hold throughout).

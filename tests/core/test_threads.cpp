@@ -12,8 +12,9 @@
 
 namespace r1 {
 
-// Busy processes on every core keep our thread waiting for one: the pool drops
-// to one thread, and after the back-off it tries the full count again.
+// Busy processes on every core keep fine-grained parallel work waiting at its
+// barriers: the pool drops to one thread, and after the back-off it tries the
+// full count again.
 TEST(Threads, OneThreadWhileOtherProcessesHoldTheCores) {
   set_threads(2);
   ASSERT_EQ(num_threads(), 2);
@@ -26,10 +27,14 @@ TEST(Threads, OneThreadWhileOtherProcessesHoldTheCores) {
       }
     hogs.push_back(pid);
   }
-  // Stay runnable (as a computing thread would) while checking.
+  // Fine-grained parallel work: tiny parallel regions, each a barrier.
+  std::vector<float> values(4096);
   const auto start = std::chrono::steady_clock::now();
-  while (num_threads() == 2 && std::chrono::steady_clock::now() - start < std::chrono::seconds(5))
+  while (num_threads() == 2 && std::chrono::steady_clock::now() - start < std::chrono::seconds(5)) {
+#pragma omp parallel for
+    for (size_t i = 0; i < values.size(); ++i) values[i] += 1.0f;
     yield_to_contention();
+  }
   for (const pid_t pid : hogs) {
     kill(pid, SIGKILL);
     waitpid(pid, nullptr, 0);
