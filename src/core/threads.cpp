@@ -103,7 +103,9 @@ void set_threads(int n) {
 
 void yield_to_contention() {
   Contention& c = contention;
-  if (c.requested <= 1 || omp_in_parallel()) return;
+  // Inside any parallel region, even a one-thread one, a new count would only
+  // apply to that region.
+  if (c.requested <= 1 || omp_get_level() > 0) return;
   const Clock::time_point now = Clock::now();
   if (c.active < c.requested) {
     if (now < c.single_until) return;
