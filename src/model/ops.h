@@ -23,7 +23,7 @@ using Nullable = std::type_identity_t<Real>;
 // their core. Decoding a batch meets many such small loops (an RMSNorm of 64
 // rows is a few microseconds of work). Which thread computes a row never
 // changes its value, so this does not change results.
-inline constexpr int64_t kMinParallelWork = int64_t(1) << 15;
+inline constexpr int64_t kMinParallelWork = int64_t(1) << 13;
 
 // out (N,C) = embed[ids[n]] ; embed is (V,C)
 template <typename Real>
