@@ -30,6 +30,7 @@ std::vector<r1::GenerationRequest> requests(int64_t n, int64_t prompt_len, int64
 }  // namespace
 
 int main(int argc, char** argv) {
+  r1::init_thread_policy(argv);
   const r1::bench::BenchArgs args = r1::bench::parse_bench_args(argc, argv, "--runs", 3);
   const int threads = args.threads, runs = args.count;
   r1::set_threads(threads);
@@ -51,8 +52,10 @@ int main(int argc, char** argv) {
       2.0 * double(model.num_params()) + 4.0 * double(c.num_layers * (P + N / 2) * c.q_dim());
   const double ceiling = r1::bench::sgemm_ceiling_gflops();
   const double gflops = flops_per_token * tokens_per_s / 1e9;
-  fmt::print("threads {}  OPENBLAS_CORETYPE={}\n", threads,
-             std::getenv("OPENBLAS_CORETYPE") ? std::getenv("OPENBLAS_CORETYPE") : "(unset)");
+  fmt::print("threads {}  OPENBLAS_CORETYPE={}  dropped to 1 thread under contention: {}x\n",
+             threads,
+             std::getenv("OPENBLAS_CORETYPE") ? std::getenv("OPENBLAS_CORETYPE") : "(unset)",
+             r1::contention_fallbacks());
   fmt::print("sgemm ceiling            {:8.1f} GFLOP/s\n", ceiling);
   fmt::print("r1 generate 64x128       {:8.0f} tokens/s  {:6.1f} GFLOP/s  ({:.0f}% of ceiling)\n",
              tokens_per_s, gflops, 100 * gflops / ceiling);

@@ -158,6 +158,7 @@ void print_row(const char* engine, double generate, double reward, double train,
 }  // namespace
 
 int main(int argc, char** argv) {
+  r1::init_thread_policy(argv);
   const r1::bench::BenchArgs args = r1::bench::parse_bench_args(argc, argv, "--steps", 3);
   const int threads = args.threads, steps = args.count;
   r1::set_threads(threads);
@@ -178,9 +179,10 @@ int main(int argc, char** argv) {
   const double r1_total = r1::bench::median(total);
   fmt::print("GRPO step: {} prompts x {} samples, {}-token prompts, {} new tokens, threads {}\n",
              kPrompts, kGroup, kPromptLen, kNewTokens, threads);
-  fmt::print("OPENBLAS_CORETYPE={}  median of {} steps\n",
-             std::getenv("OPENBLAS_CORETYPE") ? std::getenv("OPENBLAS_CORETYPE") : "(unset)",
-             steps);
+  fmt::print(
+      "OPENBLAS_CORETYPE={}  median of {} steps  dropped to 1 thread under contention: {}x\n",
+      std::getenv("OPENBLAS_CORETYPE") ? std::getenv("OPENBLAS_CORETYPE") : "(unset)", steps,
+      r1::contention_fallbacks());
   fmt::print("{:<8} {:>10} {:>10} {:>10} {:>10} {:>12}\n", "engine", "generate s", "reward s",
              "train s", "step s", "tokens/s");
   print_row("r1", r1_times.generate, r1_times.reward, r1_times.train, r1_total);

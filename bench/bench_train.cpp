@@ -14,6 +14,7 @@
 #include "train/trainer.h"
 
 int main(int argc, char** argv) {
+  r1::init_thread_policy(argv);
   const r1::bench::BenchArgs args = r1::bench::parse_bench_args(argc, argv, "--steps", 5);
   const int threads = args.threads, steps = args.count;
   r1::set_threads(threads);
@@ -38,8 +39,10 @@ int main(int argc, char** argv) {
   const double flops_per_token = 6.0 * (n_matrix + double(c.vocab_size * c.hidden_size)) +
                                  6.0 * double(c.num_layers * T * c.hidden_size);
   const double gflops = flops_per_token * tokens_per_s / 1e9;
-  fmt::print("threads {}  OPENBLAS_CORETYPE={}\n", threads,
-             std::getenv("OPENBLAS_CORETYPE") ? std::getenv("OPENBLAS_CORETYPE") : "(unset)");
+  fmt::print("threads {}  OPENBLAS_CORETYPE={}  dropped to 1 thread under contention: {}x\n",
+             threads,
+             std::getenv("OPENBLAS_CORETYPE") ? std::getenv("OPENBLAS_CORETYPE") : "(unset)",
+             r1::contention_fallbacks());
   fmt::print("sgemm ceiling          {:8.1f} GFLOP/s\n", ceiling);
   fmt::print("r1 train step          {:8.3f} s  {:8.0f} tokens/s  {:6.1f} GFLOP/s  MFU {:.0f}%\n",
              seconds, tokens_per_s, gflops, 100 * gflops / ceiling);

@@ -2,8 +2,10 @@
 #include <exception>
 
 #include "cli/commands.h"
+#include "core/threads.h"
 
 int main(int argc, char** argv) {
+  r1::init_thread_policy(argv);
   CLI::App app{"r1: the DeepSeek-R1 training system (GRPO, the R1 recipe, distillation) on CPU"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Show help for every subcommand");

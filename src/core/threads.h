@@ -5,8 +5,38 @@
 
 namespace r1 {
 
+// Call first in main(). Makes idle OpenMP threads sleep after a short spin
+// instead of libgomp's default of spinning for milliseconds: with that
+// default, a thread pool on a core that another process keeps busy spends
+// its time spinning at barriers while the thread it waits for cannot run,
+// and two threads run many times slower than one. libgomp reads its policy
+// from the environment when it is loaded, before main(), so this sets
+// GOMP_SPINCOUNT and re-executes the program (/proc/self/exe, same argv)
+// once. It does nothing when the user set OMP_WAIT_POLICY or GOMP_SPINCOUNT,
+// and in the re-executed program it removes the variable again so that child
+// processes see the user's environment. If the re-execution fails, the
+// program runs on with libgomp's default.
+void init_thread_policy(char** argv);
+
 // Sets the thread count for our loops and for BLAS; 0 means all cores.
 void set_threads(int n);
+// The thread count parallel regions use now: set_threads' count, or 1 while
+// yield_to_contention() runs on one thread.
 int num_threads();
+
+// Checks, at most every 50 ms, whether our threads wait for cores that other
+// processes hold and meanwhile mostly sleep at barriers (less than 3/4 of the
+// time runnable; from /proc/self/task/*/schedstat), and if so runs on one
+// thread for a while (1 s, doubling up to 8 s while it lasts), then tries the
+// full count again. Fine-grained fork-join work on an oversubscribed machine
+// spends its time waiting for a preempted thread; one thread does not. Results
+// do not depend on the thread count (every loop and GEMM computes each output
+// the same way for any count), so only speed changes. Call it from the thread
+// that called set_threads, between parallel regions (GEMM calls and decode
+// steps do); inside a parallel region it does nothing.
+void yield_to_contention();
+// How many times yield_to_contention() has dropped to one thread so far
+// (benchmarks report it: their thread count did not hold throughout).
+int contention_fallbacks();
 
 }  // namespace r1

@@ -4,8 +4,11 @@
 #include <cmath>
 #include <cstring>
 
+#include <omp.h>
+
 #include "core/check.h"
 #include "core/gemm.h"
+#include "core/threads.h"
 #include "model/ops.h"
 
 namespace r1 {
@@ -85,58 +88,92 @@ void Decoder::copy_slot(int64_t from, int64_t to, int64_t n) {
 
 const float* Decoder::decode(const int64_t* slots, const int32_t* tokens, const int32_t* positions,
                              int64_t n) {
-  const ModelConfig& c = model_.config();
   R1_CHECK(n >= 1 && n <= slots_, "decode of {} rows with {} slots", n, slots_);
-  const int64_t C = c.hidden_size, F = c.intermediate_size, V = c.vocab_size;
-  const int64_t Q = c.q_dim(), K = c.kv_dim(), QKV = c.qkv_dim(), D = c.head_dim;
-  const int64_t Hq = c.num_heads, Hkv = c.num_kv_heads, group = Hq / Hkv;
   for (int64_t i = 0; i < n; ++i)
     R1_CHECK(positions[i] >= 0 && positions[i] < max_seq_,
              "position {} is outside the context of {}", positions[i], max_seq_);
+  // Rows do not depend on each other, so with enough of them each thread
+  // takes a share of the rows through the whole model: one parallel region
+  // per step instead of several per layer (each a barrier where one thread
+  // waits for the other, which costs most when another process holds a
+  // core). The GEMMs inside then run single-threaded on fewer rows; their
+  // rows are computed independently, so the result is the same bits.
+  yield_to_contention();
+  const int64_t threads = num_threads();
+  if (threads > 1 && n >= threads * kMinRowsPerThread) {
+#pragma omp parallel num_threads(int(threads))
+    {
+      const int64_t t = omp_get_thread_num(), T = omp_get_num_threads();
+      const int64_t begin = n * t / T, end = n * (t + 1) / T;
+      if (end > begin) decode_rows(slots, tokens, positions, begin, end);
+    }
+  } else {
+    decode_rows(slots, tokens, positions, 0, n);
+  }
+  return logits_.data();
+}
+
+void Decoder::decode_rows(const int64_t* slots, const int32_t* tokens, const int32_t* positions,
+                          int64_t begin, int64_t end) {
+  const ModelConfig& c = model_.config();
+  const int64_t C = c.hidden_size, F = c.intermediate_size, V = c.vocab_size;
+  const int64_t Q = c.q_dim(), K = c.kv_dim(), QKV = c.qkv_dim(), D = c.head_dim;
+  const int64_t Hq = c.num_heads, Hkv = c.num_kv_heads, group = Hq / Hkv;
+  const int64_t n = end - begin;
+  slots += begin;
+  tokens += begin;
+  positions += begin;
+  float* x = x_.data() + begin * C;
+  float* ln = ln_.data() + begin * C;
+  float* rstd = rstd_.data() + begin;
+  float* qkv = qkv_.data() + begin * QKV;
+  float* qk = qk_.data() + begin * (Q + K);
+  float* qk_rstd = qk_rstd_.data() + begin * (Hq + Hkv);
+  float* att_out = att_out_.data() + begin * Q;
+  float* tmp = tmp_.data() + begin * C;
+  float* gu = gu_.data() + begin * 2 * F;
+  float* h = h_.data() + begin * F;
+  float* scores = scores_.data() + begin * Hq * max_seq_;
   const Weights& w = model_.weights();
-  ops::embedding_forward(x_.data(), tokens, w.embed, n, C);
+  ops::embedding_forward(x, tokens, w.embed, n, C);
   for (int64_t l = 0; l < c.num_layers; ++l) {
     const LayerWeights& L = w.layers[size_t(l)];
-    ops::rmsnorm_forward(ln_.data(), rstd_.data(), x_.data(), L.input_norm, n, C, c.rms_norm_eps, C,
-                         C);
-    ops::matmul_forward(qkv_.data(), ln_.data(), L.qkv, L.qkv_bias, n, C, QKV);
+    ops::rmsnorm_forward(ln, rstd, x, L.input_norm, n, C, c.rms_norm_eps, C, C);
+    ops::matmul_forward(qkv, ln, L.qkv, L.qkv_bias, n, C, QKV);
     if (c.qk_norm) {
-      for (int64_t h = 0; h < Hq + Hkv; ++h)
-        ops::rmsnorm_forward(qk_.data() + h * D, qk_rstd_.data() + h * n, qkv_.data() + h * D,
-                             h < Hq ? L.q_norm : L.k_norm, n, D, c.rms_norm_eps, QKV, Q + K);
+      for (int64_t hd = 0; hd < Hq + Hkv; ++hd)
+        ops::rmsnorm_forward(qk + hd * D, qk_rstd + hd * n, qkv + hd * D,
+                             hd < Hq ? L.q_norm : L.k_norm, n, D, c.rms_norm_eps, QKV, Q + K);
     } else {
       for (int64_t i = 0; i < n; ++i)
-        std::memcpy(qk_.data() + i * (Q + K), qkv_.data() + i * QKV, size_t(Q + K) * sizeof(float));
+        std::memcpy(qk + i * (Q + K), qkv + i * QKV, size_t(Q + K) * sizeof(float));
     }
-    ops::rope_forward_rows(qk_.data(), rope_cos_.data(), rope_sin_.data(), n, Hq + Hkv, D, Q + K,
+    ops::rope_forward_rows(qk, rope_cos_.data(), rope_sin_.data(), n, Hq + Hkv, D, Q + K,
                            positions);
     for (int64_t i = 0; i < n; ++i) {
-      store_k(l, slots[i], positions[i], qk_.data() + i * (Q + K) + Q);
-      std::memcpy(v_at(l, slots[i], positions[i]), qkv_.data() + i * QKV + Q + K,
+      store_k(l, slots[i], positions[i], qk + i * (Q + K) + Q);
+      std::memcpy(v_at(l, slots[i], positions[i]), qkv + i * QKV + Q + K,
                   size_t(K) * sizeof(float));
     }
     // Each row's query over its slot's cached positions, with the same
     // routine as the training forward.
 #pragma omp parallel for schedule(static)
     for (int64_t ih = 0; ih < n * Hq; ++ih) {
-      const int64_t i = ih / Hq, h = ih % Hq, kvh = h / group;
-      ops::attend_row(att_out_.data() + i * Q + h * D, scores_.data() + ih * max_seq_,
-                      qk_.data() + i * (Q + K) + h * D, kT_at(l, slots[i], kvh), max_seq_,
-                      v_at(l, slots[i], 0) + kvh * D, K, int64_t(positions[i]) + 1, D);
+      const int64_t i = ih / Hq, hq = ih % Hq, kvh = hq / group;
+      ops::attend_row(att_out + i * Q + hq * D, scores + ih * max_seq_, qk + i * (Q + K) + hq * D,
+                      kT_at(l, slots[i], kvh), max_seq_, v_at(l, slots[i], 0) + kvh * D, K,
+                      int64_t(positions[i]) + 1, D);
     }
-    ops::matmul_forward(tmp_.data(), att_out_.data(), L.o, L.o_bias, n, Q, C);
-    ops::add_inplace(x_.data(), tmp_.data(), n * C);
-    ops::rmsnorm_forward(ln_.data(), rstd_.data(), x_.data(), L.post_norm, n, C, c.rms_norm_eps, C,
-                         C);
-    ops::matmul_forward(gu_.data(), ln_.data(), L.gate_up, nullptr, n, C, 2 * F);
-    ops::swiglu_forward(h_.data(), gu_.data(), n, F);
-    ops::matmul_forward(tmp_.data(), h_.data(), L.down, nullptr, n, F, C);
-    ops::add_inplace(x_.data(), tmp_.data(), n * C);
+    ops::matmul_forward(tmp, att_out, L.o, L.o_bias, n, Q, C);
+    ops::add_inplace(x, tmp, n * C);
+    ops::rmsnorm_forward(ln, rstd, x, L.post_norm, n, C, c.rms_norm_eps, C, C);
+    ops::matmul_forward(gu, ln, L.gate_up, nullptr, n, C, 2 * F);
+    ops::swiglu_forward(h, gu, n, F);
+    ops::matmul_forward(tmp, h, L.down, nullptr, n, F, C);
+    ops::add_inplace(x, tmp, n * C);
   }
-  ops::rmsnorm_forward(ln_.data(), rstd_.data(), x_.data(), w.final_norm, n, C, c.rms_norm_eps, C,
-                       C);
-  ops::matmul_forward(logits_.data(), ln_.data(), w.lm_head, nullptr, n, C, V);
-  return logits_.data();
+  ops::rmsnorm_forward(ln, rstd, x, w.final_norm, n, C, c.rms_norm_eps, C, C);
+  ops::matmul_forward(logits_.data() + begin * V, ln, w.lm_head, nullptr, n, C, V);
 }
 
 }  // namespace r1

@@ -38,6 +38,13 @@ class Decoder {
   float* kT_at(int64_t layer, int64_t slot, int64_t kv_head);
   float* v_at(int64_t layer, int64_t slot, int64_t pos);
   void store_k(int64_t layer, int64_t slot, int64_t pos, const float* k);
+  // decode() for rows [begin, end) of its arguments.
+  void decode_rows(const int64_t* slots, const int32_t* tokens, const int32_t* positions,
+                   int64_t begin, int64_t end);
+
+  // Fewest rows a thread takes through the whole model in decode(); smaller
+  // batches run one row set with the threads inside each op.
+  static constexpr int64_t kMinRowsPerThread = 8;
 
   const Model& model_;
   int64_t slots_, max_seq_;

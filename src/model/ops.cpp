@@ -20,14 +20,14 @@ constexpr int64_t kColumnBlock = 64;
 
 template <typename Real>
 void embedding_forward(Real* out, const int32_t* ids, const Real* embed, int64_t N, int64_t C) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (N * C >= kMinParallelWork)
   for (int64_t n = 0; n < N; ++n)
     std::memcpy(out + n * C, embed + int64_t(ids[n]) * C, size_t(C) * sizeof(Real));
 }
 
 template <typename Real>
 void embedding_backward(Real* dembed, const Real* dout, const int32_t* ids, int64_t N, int64_t C) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (C > kColumnBlock && N * C >= kMinParallelWork)
   for (int64_t c0 = 0; c0 < C; c0 += kColumnBlock) {
     const int64_t c1 = std::min(C, c0 + kColumnBlock);
     for (int64_t n = 0; n < N; ++n) {
@@ -41,7 +41,7 @@ void embedding_backward(Real* dembed, const Real* dout, const int32_t* ids, int6
 template <typename Real>
 void rmsnorm_forward(Real* out, Real* rstd, const Real* x, const Real* w, int64_t N, int64_t C,
                      double eps, int64_t xs, int64_t os) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (N * C >= kMinParallelWork)
   for (int64_t n = 0; n < N; ++n) {
     const Real* xn = x + n * xs;
     Real* on = out + n * os;
@@ -58,7 +58,7 @@ void rmsnorm_backward(Real* dx, Real* dw, const Real* dout, const Real* x, const
                       const Real* rstd, int64_t N, int64_t C, int64_t xs, int64_t os) {
   // y = x·r·w with r = (mean(x²)+eps)^(-1/2):
   // dx = r·(w⊙dy) − r³/C · x · Σ_c (w⊙dy⊙x),  dw = Σ_n dy ⊙ x·r
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (N * C >= kMinParallelWork)
   for (int64_t n = 0; n < N; ++n) {
     const Real* xn = x + n * xs;
     const Real* dyn = dout + n * os;
@@ -69,7 +69,7 @@ void rmsnorm_backward(Real* dx, Real* dw, const Real* dout, const Real* x, const
     const Real k = dot * r * r * r / Real(C);
     for (int64_t c = 0; c < C; ++c) dxn[c] += r * w[c] * dyn[c] - k * xn[c];
   }
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (C > kColumnBlock && N * C >= kMinParallelWork)
   for (int64_t c0 = 0; c0 < C; c0 += kColumnBlock) {
     const int64_t c1 = std::min(C, c0 + kColumnBlock);
     for (int64_t n = 0; n < N; ++n) {
@@ -110,7 +110,7 @@ void matmul_forward(Real* out, const Real* inp, const Real* weight, const Nullab
          out, int(OC));
   }
   if (!bias) return;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (N * OC >= kMinParallelWork)
   for (int64_t n = 0; n < N; ++n)
     for (int64_t o = 0; o < OC; ++o) out[n * OC + o] += bias[o];
 }
@@ -124,7 +124,7 @@ void matmul_backward(Nullable<Real>* dinp, Real* dweight, Nullable<Real>* dbias,
   gemm(true, false, int(OC), int(IC), int(N), Real(1), dout, int(OC), inp, int(IC), Real(1),
        dweight, int(IC));
   if (!dbias) return;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (OC > kColumnBlock && N * OC >= kMinParallelWork)
   for (int64_t o0 = 0; o0 < OC; o0 += kColumnBlock) {
     const int64_t o1 = std::min(OC, o0 + kColumnBlock);
     for (int64_t n = 0; n < N; ++n)
@@ -152,7 +152,7 @@ template <typename Real>
 void rope_apply(Real* x, const Real* cos, const Real* sin, int64_t B, int64_t T, int64_t H,
                 int64_t D, int64_t stride, int64_t pos0, const int32_t* positions, Real sign) {
   const int64_t half = D / 2;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (B * T * H * D >= kMinParallelWork)
   for (int64_t bt = 0; bt < B * T; ++bt) {
     const int64_t pos = positions ? int64_t(positions[bt]) : pos0 + bt % T;
     const Real* c = cos + pos * half;
@@ -292,7 +292,7 @@ void attention_backward(Real* dq, Real* dk, Real* dv, Real* scratch, const Real*
 
 template <typename Real>
 void swiglu_forward(Real* out, const Real* gu, int64_t N, int64_t F) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (N * F >= kMinParallelWork)
   for (int64_t n = 0; n < N; ++n) {
     const Real* g = gu + n * 2 * F;
     const Real* u = g + F;
@@ -304,7 +304,7 @@ void swiglu_forward(Real* out, const Real* gu, int64_t N, int64_t F) {
 template <typename Real>
 void swiglu_backward(Real* dgu, const Real* dout, const Real* gu, int64_t N, int64_t F) {
   // h = silu(g)·u: dg = dh·u·σ(g)(1 + g(1 − σ(g))), du = dh·silu(g)
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (N * F >= kMinParallelWork)
   for (int64_t n = 0; n < N; ++n) {
     const Real* g = gu + n * 2 * F;
     const Real* u = g + F;
@@ -322,7 +322,7 @@ void swiglu_backward(Real* dgu, const Real* dout, const Real* gu, int64_t N, int
 template <typename Real>
 void logprob_forward(Real* logprobs, Real* entropy, Real* lse, const Real* logits,
                      const int32_t* targets, int64_t N, int64_t V) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (N * V >= kMinParallelWork)
   for (int64_t n = 0; n < N; ++n) {
     const Real* z = logits + n * V;
     Real mx = z[0];
@@ -345,7 +345,7 @@ template <typename Real>
 void logprob_backward(Real* dlogits, const Real* dlogprobs, const Nullable<Real>* dentropy,
                       const Real* logits, const Real* lse, const Real* entropy,
                       const int32_t* targets, int64_t N, int64_t V) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (N * V >= kMinParallelWork)
   for (int64_t n = 0; n < N; ++n) {
     const Real* z = logits + n * V;
     Real* dz = dlogits + n * V;
@@ -363,13 +363,13 @@ void logprob_backward(Real* dlogits, const Real* dlogprobs, const Nullable<Real>
 
 template <typename Real>
 void scale_inplace(Real* y, Real s, int64_t n) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n >= kMinParallelWork)
   for (int64_t i = 0; i < n; ++i) y[i] *= s;
 }
 
 template <typename Real>
 void add_inplace(Real* y, const Real* x, int64_t n) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n >= kMinParallelWork)
   for (int64_t i = 0; i < n; ++i) y[i] += x[i];
 }
 

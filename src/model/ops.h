@@ -17,6 +17,14 @@ namespace r1::ops {
 template <typename Real>
 using Nullable = std::type_identity_t<Real>;
 
+// Loops over fewer elements than this run on the calling thread alone: a
+// parallel region costs microseconds even when the pool's threads spin, tens
+// of microseconds when they sleep, and far more when another process holds
+// their core. Decoding a batch meets many such small loops (an RMSNorm of 64
+// rows is a few microseconds of work). Which thread computes a row never
+// changes its value, so this does not change results.
+inline constexpr int64_t kMinParallelWork = int64_t(1) << 13;
+
 // out (N,C) = embed[ids[n]] ; embed is (V,C)
 template <typename Real>
 void embedding_forward(Real* out, const int32_t* ids, const Real* embed, int64_t N, int64_t C);

@@ -145,7 +145,7 @@ void TrainingGraph::forward_hidden(const Model& model, const int32_t* ids, int64
         ops::rmsnorm_forward(A.qk.data() + h * D, A.qk_rstd.data() + h * N, A.qkv.data() + h * D,
                              h < Hq ? L.q_norm : L.k_norm, N, D, c.rms_norm_eps, QKV, Q + K);
     } else {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (N * (Q + K) >= ops::kMinParallelWork)
       for (int64_t n = 0; n < N; ++n)
         std::memcpy(A.qk.data() + n * (Q + K), A.qkv.data() + n * QKV,
                     size_t(Q + K) * sizeof(float));
@@ -249,7 +249,7 @@ void TrainingGraph::backward_trunk(const Model& model, float* grads) {
                               h < Hq ? L.q_norm : L.k_norm, A.qk_rstd.data() + h * N, N, D, QKV,
                               Q + K);
     } else {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (N * (Q + K) >= ops::kMinParallelWork)
       for (int64_t n = 0; n < N; ++n)
         for (int64_t j = 0; j < Q + K; ++j)
           dqkv_[size_t(n * QKV + j)] += dqk_[size_t(n * (Q + K) + j)];
