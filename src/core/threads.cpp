@@ -4,6 +4,7 @@
 #include <omp.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
@@ -31,7 +32,7 @@ struct SchedStat {
   int64_t waiting = 0;  // runnable but not running
 };
 
-// yield_to_contention's state (the thread that calls set_threads owns it).
+// contended_threads' state (the thread that calls set_threads owns it).
 struct Contention {
   int requested = 0;  // set_threads' count
   int active = 0;     // the count in use
@@ -72,12 +73,6 @@ std::optional<SchedStat> sched_stat() {
   return total;
 }
 
-void use_threads(int n) {
-  contention.active = n;
-  omp_set_num_threads(n);
-  openblas_set_num_threads(n);
-}
-
 }  // namespace
 
 void init_thread_policy(char** argv) {
@@ -97,29 +92,28 @@ void init_thread_policy(char** argv) {
 void set_threads(int n) {
   if (n <= 0) n = omp_get_num_procs();
   contention = Contention{};
-  contention.requested = n;
-  use_threads(n);
+  contention.requested = contention.active = n;
+  omp_set_num_threads(n);
+  openblas_set_num_threads(n);
 }
 
-void yield_to_contention() {
+int contended_threads() {
   Contention& c = contention;
-  // Inside any parallel region, even a one-thread one, a new count would only
-  // apply to that region.
-  if (c.requested <= 1 || omp_get_level() > 0) return;
+  if (c.requested <= 1 || omp_get_level() > 0) return std::max(1, c.active);
   const Clock::time_point now = Clock::now();
   if (c.active < c.requested) {
-    if (now < c.single_until) return;
+    if (now < c.single_until) return 1;
     // Try the full count again, judged over the next window.
-    use_threads(c.requested);
+    c.active = c.requested;
     c.window_start = now;
     c.window_stat = sched_stat().value_or(SchedStat{});
-    return;
+    return c.active;
   }
-  if (now - c.window_start < kWindow) return;
+  if (now - c.window_start < kWindow) return c.active;
   const std::optional<SchedStat> stat = sched_stat();
   if (!stat) {  // no schedstat: keep the requested count
     c.requested = 0;
-    return;
+    return c.active;
   }
   const double wall = std::chrono::duration<double, std::nano>(now - c.window_start).count();
   const bool contended = c.window_start != Clock::time_point{} &&
@@ -130,12 +124,13 @@ void yield_to_contention() {
   c.window_stat = *stat;
   if (!contended) {
     c.backoff = std::chrono::milliseconds(1000);
-    return;
+    return c.active;
   }
-  use_threads(1);
+  c.active = 1;
   ++fallbacks;
   c.single_until = now + c.backoff;
   c.backoff = std::min(2 * c.backoff, kMaxBackoff);
+  return 1;
 }
 
 int contention_fallbacks() {

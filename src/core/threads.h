@@ -20,22 +20,24 @@ void init_thread_policy(char** argv);
 
 // Sets the thread count for our loops and for BLAS; 0 means all cores.
 void set_threads(int n);
-// The thread count parallel regions use now: set_threads' count, or 1 while
-// yield_to_contention() runs on one thread.
+// set_threads' count: what parallel regions and BLAS use.
 int num_threads();
 
-// Checks, at most every 50 ms, whether our threads wait for cores that other
-// processes hold and meanwhile mostly sleep at barriers (less than 3/4 of the
-// time runnable; from /proc/self/task/*/schedstat), and if so runs on one
-// thread for a while (1 s, doubling up to 8 s while it lasts), then tries the
-// full count again. Fine-grained fork-join work on an oversubscribed machine
-// spends its time waiting for a preempted thread; one thread does not. Results
-// do not depend on the thread count (every loop and GEMM computes each output
-// the same way for any count), so only speed changes. Call it from the thread
-// that called set_threads, between parallel regions (GEMM calls and decode
-// steps do); inside a parallel region it does nothing.
-void yield_to_contention();
-// How many times yield_to_contention() has dropped to one thread so far
+// The thread count for the next step of work whose results do not depend on
+// the thread count (decoding: each row is computed the same way on any
+// thread): set_threads' count, or 1 while other processes hold the cores.
+// It checks, at most every 50 ms, whether our threads wait for cores and
+// meanwhile mostly sleep at barriers (less than 3/4 of the time runnable;
+// from /proc/self/task/*/schedstat), and if so answers 1 for a while (1 s,
+// doubling up to 8 s while it lasts), then tries the full count again.
+// Fine-grained fork-join work on an oversubscribed machine spends its time
+// waiting for a preempted thread; one thread does not. The global count never
+// changes: training, whose floating-point sums depend on how work is split
+// between threads, keeps set_threads' count, so a run's bytes do not depend
+// on the machine's load. Call it from the thread that called set_threads,
+// between parallel regions.
+int contended_threads();
+// How many times contended_threads() has dropped to one thread so far
 // (benchmarks report it: their thread count did not hold throughout).
 int contention_fallbacks();
 
