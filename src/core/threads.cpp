@@ -133,6 +133,16 @@ int contended_threads() {
   return 1;
 }
 
+ScopedThreads::ScopedThreads(int n) : previous_(omp_get_max_threads()) {
+  omp_set_num_threads(n);
+  openblas_set_num_threads(n);
+}
+
+ScopedThreads::~ScopedThreads() {
+  omp_set_num_threads(previous_);
+  openblas_set_num_threads(previous_);
+}
+
 int contention_fallbacks() {
   return fallbacks;
 }

@@ -37,6 +37,20 @@ int num_threads();
 // on the machine's load. Call it from the thread that called set_threads,
 // between parallel regions.
 int contended_threads();
+// Runs our loops and BLAS on `n` threads until destroyed, then on the count
+// before (for decoding under contention: inside even a one-thread parallel
+// region, BLAS and nested loops would still start their own threads).
+class ScopedThreads {
+ public:
+  explicit ScopedThreads(int n);
+  ~ScopedThreads();
+  ScopedThreads(const ScopedThreads&) = delete;
+  ScopedThreads& operator=(const ScopedThreads&) = delete;
+
+ private:
+  int previous_;
+};
+
 // How many times contended_threads() has dropped to one thread so far
 // (benchmarks report it: their thread count did not hold throughout).
 int contention_fallbacks();

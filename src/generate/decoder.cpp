@@ -98,8 +98,6 @@ const float* Decoder::decode(const int64_t* slots, const int32_t* tokens, const 
   // waits for the other, which costs most when another process holds a
   // core). The GEMMs inside then run single-threaded on fewer rows; their
   // rows are computed independently, so the result is the same bits.
-  // Under contention one thread: a one-thread region, inside which the ops'
-  // loops and GEMMs run single-threaded too.
   const int64_t threads = contended_threads();
   if (threads > 1 && n >= threads * kMinRowsPerThread) {
 #pragma omp parallel num_threads(int(threads))
@@ -109,7 +107,7 @@ const float* Decoder::decode(const int64_t* slots, const int32_t* tokens, const 
       if (end > begin) decode_rows(slots, tokens, positions, begin, end);
     }
   } else if (threads < num_threads()) {
-#pragma omp parallel num_threads(1)
+    const ScopedThreads one(1);
     decode_rows(slots, tokens, positions, 0, n);
   } else {
     decode_rows(slots, tokens, positions, 0, n);
