@@ -9,13 +9,11 @@
 #include "cli/commands.h"
 #include "cli/model_source.h"
 #include "cli/problem_source.h"
+#include "cli/reject_data.h"
 #include "core/check.h"
 #include "core/file_io.h"
-#include "core/progress.h"
 #include "core/threads.h"
-#include "pipeline/builtin_base.h"
 #include "pipeline/fine_tune.h"
-#include "pipeline/reject.h"
 
 namespace r1::cli {
 
@@ -32,25 +30,10 @@ struct DistillArgs {
 
 // Samples the teacher and writes OUT/data.jsonl; returns its path.
 std::string sample_teacher(const DistillArgs& args) {
-  ProblemSource source = args.problems;
-  source.seed = args.reject.sampling.seed;
-  const std::vector<Problem> problems = load_problems(source, Split::train);
-  const auto [model, tokenizer] = load_model_and_tokenizer(resolve_model(args.teacher));
-  Progress progress("teacher", int64_t(problems.size()) * args.reject.sampling.k, 0, 5.0);
-  const RejectResult result =
-      rejection_sample(model, tokenizer, problems, args.reject,
-                       [&](int64_t done, int64_t) { progress.update(done, "completions"); });
-  progress.finish(fmt::format("kept {} of {} samples ({} correct)", result.kept, result.samples,
-                              result.correct));
-  std::string lines;
-  for (const nlohmann::json& e : result.examples) lines += e.dump() + "\n";
-  CorpusMix mix = builtin_base_config(false).mix;
-  mix.template_name = args.reject.sampling.template_name;
-  for (const nlohmann::json& e : general_examples(args.general, args.reject.sampling.seed, mix))
-    lines += e.dump() + "\n";
-  const std::string path = args.out + "/data.jsonl";
   make_dirs(args.out);
-  write_file_atomic(path, lines);
+  const std::string path = args.out + "/data.jsonl";
+  write_rejection_data(resolve_model(args.teacher), args.problems, args.reject, args.general, path,
+                       "teacher");
   return path;
 }
 

@@ -3,17 +3,16 @@
 // ones, and write them as prompt/completion JSONL for `r1 sft`.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "cli/commands.h"
 #include "cli/model_source.h"
 #include "cli/problem_source.h"
+#include "cli/reject_data.h"
 #include "core/check.h"
-#include "core/file_io.h"
-#include "core/progress.h"
 #include "core/threads.h"
 #include "model/model.h"
-#include "pipeline/builtin_base.h"
 #include "pipeline/reject.h"
 
 namespace r1::cli {
@@ -42,25 +41,10 @@ void run_reject(RejectArgs& args) {
   set_threads(args.threads);
   args.reject.filters.reject_mixed_language = !args.allow_mixed;
   args.reject.filters.reject_code_blocks = !args.allow_code;
-  R1_CHECK(args.general >= 0, "--general must be at least 0, got {}", args.general);
-  ProblemSource source = args.problems;
-  source.seed = args.reject.sampling.seed;
-  const std::vector<Problem> problems = load_problems(source, Split::train);
-  const auto [model, tokenizer] = load_model_and_tokenizer(args.model_dir);
-  Progress progress("reject", int64_t(problems.size()) * args.reject.sampling.k, 0, 5.0);
-  const RejectResult result =
-      rejection_sample(model, tokenizer, problems, args.reject,
-                       [&](int64_t done, int64_t) { progress.update(done, "completions"); });
-  progress.finish("done");
-  std::string lines;
-  for (const nlohmann::json& e : result.examples) lines += e.dump() + "\n";
-  // The general queries in the built-in model's languages.
-  CorpusMix mix = builtin_base_config(false).mix;
-  mix.template_name = args.reject.sampling.template_name;
-  for (const nlohmann::json& e : general_examples(args.general, args.reject.sampling.seed, mix))
-    lines += e.dump() + "\n";
-  write_file_atomic(args.out, lines);
-  print_stats(result, int64_t(problems.size()), args.general);
+  const RejectResult result = write_rejection_data(args.model_dir, args.problems, args.reject,
+                                                   args.general, args.out, "reject");
+  // Every problem gets exactly k samples.
+  print_stats(result, result.samples / std::max<int64_t>(1, args.reject.sampling.k), args.general);
   fmt::print(stderr, "wrote {}\n", args.out);
 }
 

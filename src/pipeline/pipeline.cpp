@@ -8,6 +8,7 @@
 
 #include "core/check.h"
 #include "core/file_io.h"
+#include "core/jsonl.h"
 #include "core/progress.h"
 #include "core/threads.h"
 #include "eval/evaluator.h"
@@ -472,19 +473,12 @@ int64_t Pipeline::compute_flops(const std::string& stage, const std::string& kin
   const std::string metrics_dir = kind == "rl" ? dir(stage) : model_dir(stage);
   const double params = double(load_model(model_dir(stage)).num_params());
   double tokens = 0;
-  const std::string text = read_file(metrics_dir + "/metrics.jsonl");
-  size_t begin = 0;
-  while (begin < text.size()) {
-    size_t end = text.find('\n', begin);
-    if (end == std::string::npos) end = text.size();
-    const json line = json::parse(text.substr(begin, end - begin), nullptr, false);
-    begin = end + 1;
-    if (!line.is_object()) continue;
+  for_each_jsonl(metrics_dir + "/metrics.jsonl", [&](const json& line, int64_t) {
     if (kind == "rl")
       tokens += line.value("prompt_tokens", 0.0) + line.value("completion_tokens", 0.0);
     else
       tokens += line.value("tokens", 0.0);
-  }
+  });
   return int64_t((kind == "rl" ? 8.0 : 6.0) * params * tokens);
 }
 
