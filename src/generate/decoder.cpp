@@ -19,11 +19,12 @@ Decoder::Decoder(const Model& model, int64_t slots, int64_t max_seq)
   R1_CHECK(slots > 0, "the decoder needs at least one slot");
   R1_CHECK(c.num_labels == 0, "cannot generate with a sequence classifier (num_labels = {})",
            c.num_labels);
+  packed_.pack(model);
   const int64_t C = c.hidden_size, F = c.intermediate_size, V = c.vocab_size;
   const int64_t Q = c.q_dim(), K = c.kv_dim();
-  const size_t cache = size_t(c.num_layers * slots * max_seq * K);
-  k_cache_.resize(cache);
-  v_cache_.resize(cache);
+  k_cache_.resize(
+      size_t(c.num_layers * slots * c.num_kv_heads * ops::key_blocks_size(max_seq, c.head_dim)));
+  v_cache_.resize(size_t(c.num_layers * slots * max_seq * K));
   rope_cos_.resize(size_t(max_seq * c.head_dim / 2));
   rope_sin_.resize(rope_cos_.size());
   ops::rope_tables(rope_cos_.data(), rope_sin_.data(), max_seq, c.head_dim, c.rope_theta);
@@ -43,18 +44,16 @@ Decoder::Decoder(const Model& model, int64_t slots, int64_t max_seq)
   prefill_k_.resize(size_t(max_seq * K));
 }
 
-float* Decoder::kT_at(int64_t layer, int64_t slot, int64_t kv_head) {
+float* Decoder::keys_at(int64_t layer, int64_t slot, int64_t kv_head) {
   const ModelConfig& c = model_.config();
-  return k_cache_.data() +
-         ((layer * slots_ + slot) * c.num_kv_heads + kv_head) * c.head_dim * max_seq_;
+  return k_cache_.data() + ((layer * slots_ + slot) * c.num_kv_heads + kv_head) *
+                               ops::key_blocks_size(max_seq_, c.head_dim);
 }
 
 void Decoder::store_k(int64_t layer, int64_t slot, int64_t pos, const float* k) {
   const ModelConfig& c = model_.config();
-  for (int64_t h = 0; h < c.num_kv_heads; ++h) {
-    float* kT = kT_at(layer, slot, h);
-    for (int64_t d = 0; d < c.head_dim; ++d) kT[d * max_seq_ + pos] = k[h * c.head_dim + d];
-  }
+  for (int64_t h = 0; h < c.num_kv_heads; ++h)
+    ops::store_key(keys_at(layer, slot, h), pos, k + h * c.head_dim, c.head_dim);
 }
 
 float* Decoder::v_at(int64_t layer, int64_t slot, int64_t pos) {
@@ -66,7 +65,7 @@ const float* Decoder::prefill(int64_t slot, const int32_t* prompt, int64_t n) {
            max_seq_);
   // Targets are irrelevant here: any valid id will do.
   std::copy(prompt, prompt + n, prefill_targets_.begin());
-  prefill_graph_.forward(model_, prompt, prefill_targets_.data(), 1, n);
+  prefill_graph_.forward(model_, prompt, prefill_targets_.data(), 1, n, 1.0f, nullptr, &packed_);
   const int64_t K = model_.config().kv_dim();
   for (int64_t l = 0; l < model_.config().num_layers; ++l) {
     prefill_graph_.copy_kv(l, 0, 0, n, prefill_k_.data(), v_at(l, slot, 0));
@@ -79,9 +78,8 @@ void Decoder::copy_slot(int64_t from, int64_t to, int64_t n) {
   const ModelConfig& c = model_.config();
   for (int64_t l = 0; l < c.num_layers; ++l) {
     for (int64_t h = 0; h < c.num_kv_heads; ++h)
-      for (int64_t d = 0; d < c.head_dim; ++d)
-        std::memcpy(kT_at(l, to, h) + d * max_seq_, kT_at(l, from, h) + d * max_seq_,
-                    size_t(n) * sizeof(float));
+      std::memcpy(keys_at(l, to, h), keys_at(l, from, h),
+                  size_t(ops::key_blocks_size(n, c.head_dim)) * sizeof(float));
     std::memcpy(v_at(l, to, 0), v_at(l, from, 0), size_t(n * c.kv_dim()) * sizeof(float));
   }
 }
@@ -140,8 +138,9 @@ void Decoder::decode_rows(const int64_t* slots, const int32_t* tokens, const int
   ops::embedding_forward(x, tokens, w.embed, n, C);
   for (int64_t l = 0; l < c.num_layers; ++l) {
     const LayerWeights& L = w.layers[size_t(l)];
+    const PackedLayer& P = packed_.layers[size_t(l)];
     ops::rmsnorm_forward(ln, rstd, x, L.input_norm, n, C, c.rms_norm_eps, C, C);
-    ops::matmul_forward(qkv, ln, L.qkv, L.qkv_bias, n, C, QKV);
+    ops::matmul_forward(qkv, ln, P.qkv, L.qkv_bias, n);
     if (c.qk_norm) {
       for (int64_t hd = 0; hd < Hq + Hkv; ++hd)
         ops::rmsnorm_forward(qk + hd * D, qk_rstd + hd * n, qkv + hd * D,
@@ -163,19 +162,19 @@ void Decoder::decode_rows(const int64_t* slots, const int32_t* tokens, const int
     for (int64_t ih = 0; ih < n * Hq; ++ih) {
       const int64_t i = ih / Hq, hq = ih % Hq, kvh = hq / group;
       ops::attend_row(att_out + i * Q + hq * D, scores + ih * max_seq_, qk + i * (Q + K) + hq * D,
-                      kT_at(l, slots[i], kvh), max_seq_, v_at(l, slots[i], 0) + kvh * D, K,
+                      keys_at(l, slots[i], kvh), v_at(l, slots[i], 0) + kvh * D, K, 0,
                       int64_t(positions[i]) + 1, D);
     }
-    ops::matmul_forward(tmp, att_out, L.o, L.o_bias, n, Q, C);
+    ops::matmul_forward(tmp, att_out, P.o, L.o_bias, n);
     ops::add_inplace(x, tmp, n * C);
     ops::rmsnorm_forward(ln, rstd, x, L.post_norm, n, C, c.rms_norm_eps, C, C);
-    ops::matmul_forward(gu, ln, L.gate_up, nullptr, n, C, 2 * F);
+    ops::matmul_forward(gu, ln, P.gate_up, nullptr, n);
     ops::swiglu_forward(h, gu, n, F);
-    ops::matmul_forward(tmp, h, L.down, nullptr, n, F, C);
+    ops::matmul_forward(tmp, h, P.down, nullptr, n);
     ops::add_inplace(x, tmp, n * C);
   }
   ops::rmsnorm_forward(ln, rstd, x, w.final_norm, n, C, c.rms_norm_eps, C, C);
-  ops::matmul_forward(logits_.data() + begin * V, ln, w.lm_head, nullptr, n, C, V);
+  ops::matmul_forward(logits_.data() + begin * V, ln, packed_.lm_head, nullptr, n);
 }
 
 }  // namespace r1

@@ -28,14 +28,18 @@ class Decoder {
   const float* decode(const int64_t* slots, const int32_t* tokens, const int32_t* positions,
                       int64_t n);
 
+  // Packs the model's weights again: call after they change (the decoder
+  // packs them once, when constructed).
+  void refresh_weights() { packed_.pack(model_); }
+
   const Model& model() const { return model_; }
   int64_t slots() const { return slots_; }
   int64_t max_seq() const { return max_seq_; }
 
  private:
-  // Keys are cached transposed, (L, slots, Hkv, D, max_seq), so attention
-  // reads them as attend_row expects; values as (L, slots, max_seq, kv_dim).
-  float* kT_at(int64_t layer, int64_t slot, int64_t kv_head);
+  // Keys are cached as attend_row reads them, one key block store per
+  // (layer, slot, kv head); values as (L, slots, max_seq, kv_dim).
+  float* keys_at(int64_t layer, int64_t slot, int64_t kv_head);
   float* v_at(int64_t layer, int64_t slot, int64_t pos);
   void store_k(int64_t layer, int64_t slot, int64_t pos, const float* k);
   // decode() for rows [begin, end) of its arguments.
@@ -48,6 +52,7 @@ class Decoder {
 
   const Model& model_;
   int64_t slots_, max_seq_;
+  PackedWeights packed_;
   TrainingGraph prefill_graph_;
   std::vector<float> k_cache_, v_cache_;
   std::vector<float> rope_cos_, rope_sin_;

@@ -26,6 +26,7 @@ std::vector<GenerationResult> Generator::generate(
     const std::function<void(const GenerationResult&, int32_t)>& on_token) {
   const int64_t V = decoder_.model().config().vocab_size;
   const int64_t context = decoder_.max_seq();
+  decoder_.refresh_weights();
   for (size_t r = 0; r < requests.size(); ++r) {
     const GenerationRequest& q = requests[r];
     R1_CHECK(!q.prompt.empty(), "request {}: the prompt is empty (it needs at least one token)",

@@ -52,7 +52,8 @@ class Generator {
  public:
   Generator(const Model& model, GeneratorOptions options);
 
-  // Results are in request order. `on_token` (optional) is told of every
+  // Samples from the model's weights as they are at the call (RL trains the
+  // model between calls). Results are in request order. `on_token` (optional) is told of every
   // generated token, for progress and streaming.
   std::vector<GenerationResult> generate(
       const std::vector<GenerationRequest>& requests,

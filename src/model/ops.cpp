@@ -83,36 +83,28 @@ void rmsnorm_backward(Real* dx, Real* dw, const Real* dout, const Real* x, const
 
 namespace {
 
-// OpenBLAS multiplies small products (rows × columns below roughly 1500
-// outputs) with a separate kernel whose rounding differs from its blocked
-// kernel's. Padding the rows keeps every forward product on the blocked
-// kernel, whose rows do not depend on each other: a token's activations are
-// then the same bits whether it was computed alone (decoding) or within a
-// whole batch (training), for any batch size.
-constexpr int64_t kMinGemmOutputs = 4096;
+// out (N,OC) += bias (OC) on every row.
+template <typename Real>
+void add_bias(Real* out, const Real* bias, int64_t N, int64_t OC) {
+#pragma omp parallel for schedule(static) if (N * OC >= kMinParallelWork)
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t o = 0; o < OC; ++o) out[n * OC + o] += bias[o];
+}
 
 }  // namespace
 
 template <typename Real>
 void matmul_forward(Real* out, const Real* inp, const Real* weight, const Nullable<Real>* bias,
                     int64_t N, int64_t IC, int64_t OC) {
-  if (N * OC < kMinGemmOutputs) {
-    const int64_t rows = (kMinGemmOutputs + OC - 1) / OC;
-    thread_local std::vector<Real> padded_in, padded_out;
-    padded_in.assign(size_t(rows * IC), Real(0));
-    padded_out.resize(size_t(rows * OC));
-    std::copy(inp, inp + N * IC, padded_in.begin());
-    gemm(false, true, int(rows), int(OC), int(IC), Real(1), padded_in.data(), int(IC), weight,
-         int(IC), Real(0), padded_out.data(), int(OC));
-    std::copy(padded_out.begin(), padded_out.begin() + N * OC, out);
-  } else {
-    gemm(false, true, int(N), int(OC), int(IC), Real(1), inp, int(IC), weight, int(IC), Real(0),
-         out, int(OC));
-  }
-  if (!bias) return;
-#pragma omp parallel for schedule(static) if (N * OC >= kMinParallelWork)
-  for (int64_t n = 0; n < N; ++n)
-    for (int64_t o = 0; o < OC; ++o) out[n * OC + o] += bias[o];
+  gemm(false, true, int(N), int(OC), int(IC), Real(1), inp, int(IC), weight, int(IC), Real(0), out,
+       int(OC));
+  if (bias) add_bias(out, bias, N, OC);
+}
+
+void matmul_forward(float* out, const float* inp, const PackedMatrix& weight, const float* bias,
+                    int64_t N) {
+  packed_matmul(out, inp, weight, N);
+  if (bias) add_bias(out, bias, N, weight.rows());
 }
 
 template <typename Real>
@@ -196,26 +188,53 @@ void rope_backward_rows(Real* dx, const Real* cos, const Real* sin, int64_t N, i
 }
 
 template <typename Real>
-void attend_row(Real* out, Real* p, const Real* q, const Real* kT, int64_t ldk, const Real* v,
-                int64_t ldv, int64_t len, int64_t D) {
+void attend_row(Real* out, Real* p, const Real* q, const Real* key_blocks, const Real* v,
+                int64_t ldv, int64_t first, int64_t last, int64_t D) {
+  // kKeyBlock lanes of Real. Each lane's sum is one chain in the documented
+  // order; several independent chains run at once to hide the latency of
+  // the multiply-adds.
+  typedef Real Lanes __attribute__((vector_size(kKeyBlock * sizeof(Real))));
+  constexpr int64_t kChains = 4;
+  const auto load = [](const Real* x) {
+    Lanes l;
+    std::memcpy(&l, x, sizeof l);
+    return l;
+  };
   const Real scale = Real(1) / std::sqrt(Real(D));
-  for (int64_t j = 0; j < len; ++j) p[j] = 0;
-  for (int64_t d = 0; d < D; ++d) {
-    const Real qd = q[d];
-    const Real* kd = kT + d * ldk;
-    for (int64_t j = 0; j < len; ++j) p[j] += qd * kd[j];
+  const int64_t len = last - first;
+  // Scores, kChains key blocks at a time.
+  for (int64_t b0 = first / kKeyBlock * kKeyBlock; b0 < last; b0 += kChains * kKeyBlock) {
+    const int64_t blocks = std::min(kChains, (last - b0 + kKeyBlock - 1) / kKeyBlock);
+    const Real* block = key_blocks + b0 * D;
+    Lanes s[kChains] = {};
+    for (int64_t d = 0; d < D; ++d) {
+      const Real qd = q[d];
+      for (int64_t c = 0; c < kChains; ++c)
+        if (c < blocks) s[c] += qd * load(block + (c * D + d) * kKeyBlock);
+    }
+    for (int64_t j = std::max(first, b0); j < std::min(last, b0 + blocks * kKeyBlock); ++j)
+      p[j - first] = s[(j - b0) / kKeyBlock][(j - b0) % kKeyBlock] * scale;
   }
-  Real mx = p[0] * scale;
-  for (int64_t j = 0; j < len; ++j) mx = std::max(mx, p[j] *= scale);
+  Real mx = p[0];
+  for (int64_t j = 0; j < len; ++j) mx = std::max(mx, p[j]);
   Real sum = 0;
   for (int64_t j = 0; j < len; ++j) sum += (p[j] = std::exp(p[j] - mx));
   const Real inv = Real(1) / sum;
   for (int64_t j = 0; j < len; ++j) p[j] *= inv;
-  for (int64_t d = 0; d < D; ++d) out[d] = 0;
-  for (int64_t j = 0; j < len; ++j) {
-    const Real pj = p[j];
-    const Real* vj = v + j * ldv;
-    for (int64_t d = 0; d < D; ++d) out[d] += pj * vj[d];
+  // out = Σ_j p_j·v_j, kChains·kKeyBlock components at a time held in
+  // registers, then the rest one by one.
+  const Real* vf = v + first * ldv;
+  int64_t d0 = 0;
+  for (; d0 + kChains * kKeyBlock <= D; d0 += kChains * kKeyBlock) {
+    Lanes o[kChains] = {};
+    for (int64_t j = 0; j < len; ++j)
+      for (int64_t c = 0; c < kChains; ++c) o[c] += p[j] * load(vf + j * ldv + d0 + c * kKeyBlock);
+    std::memcpy(out + d0, o, sizeof o);
+  }
+  for (int64_t d = d0; d < D; ++d) {
+    Real o = 0;
+    for (int64_t j = 0; j < len; ++j) o += p[j] * vf[j * ldv + d];
+    out[d] = o;
   }
 }
 
@@ -227,18 +246,17 @@ void attention_forward(Real* out, Real* att, const Real* q, const Real* k, const
 #pragma omp parallel for schedule(static)
   for (int64_t bh = 0; bh < B * Hq; ++bh) {
     const int64_t b = bh / Hq, h = bh % Hq, kvh = h / group;
-    thread_local std::vector<Real> kT;
-    kT.resize(size_t(D * T));
+    thread_local std::vector<Real> key_blocks;
+    key_blocks.resize(size_t(key_blocks_size(T, D)));
     const Real* kb = k + b * T * ks + kvh * D;
-    for (int64_t j = 0; j < T; ++j)
-      for (int64_t d = 0; d < D; ++d) kT[size_t(d * T + j)] = kb[j * ks + d];
+    for (int64_t j = 0; j < T; ++j) store_key(key_blocks.data(), j, kb + j * ks, D);
     const Real* vb = v + b * T * vs + kvh * D;
     Real* p = att + bh * T * T;
     for (int64_t t = 0; t < T; ++t) {
       const int64_t s = starts ? int64_t(starts[b * T + t]) : 0;
       for (int64_t j = 0; j < s; ++j) p[t * T + j] = 0;
       attend_row(out + (b * T + t) * Hq * D + h * D, p + t * T + s, q + (b * T + t) * qs + h * D,
-                 kT.data() + s, T, vb + s * vs, vs, t + 1 - s, D);
+                 key_blocks.data(), vb, vs, s, t + 1, D);
       for (int64_t j = t + 1; j < T; ++j) p[t * T + j] = 0;
     }
   }
@@ -393,7 +411,7 @@ void add_inplace(Real* y, const Real* x, int64_t n) {
   template void rope_backward_rows(Real*, const Real*, const Real*, int64_t, int64_t, int64_t,     \
                                    int64_t, const int32_t*);                                       \
   template void rope_tables(Real*, Real*, int64_t, int64_t, double);                               \
-  template void attend_row(Real*, Real*, const Real*, const Real*, int64_t, const Real*, int64_t,  \
+  template void attend_row(Real*, Real*, const Real*, const Real*, const Real*, int64_t, int64_t,  \
                            int64_t, int64_t);                                                      \
   template void attention_forward(Real*, Real*, const Real*, const Real*, const Real*, int64_t,    \
                                   int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,   \

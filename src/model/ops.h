@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "core/packed_gemm.h"
+
 namespace r1::ops {
 
 // An optional pointer argument (may be null) that does not take part in
@@ -47,6 +49,11 @@ void rmsnorm_backward(Real* dx, Real* dw, const Real* dout, const Real* x, const
 template <typename Real>
 void matmul_forward(Real* out, const Real* inp, const Real* weight, const Nullable<Real>* bias,
                     int64_t N, int64_t IC, int64_t OC);
+// out (N,OC) = inp (N,IC) · Wᵀ + bias (OC) with W packed (OC,IC): the
+// projections of the training forward and of decoding, which must agree bit
+// for bit (core/packed_gemm.h).
+void matmul_forward(float* out, const float* inp, const PackedMatrix& weight, const float* bias,
+                    int64_t N);
 // dinp (N,IC) += dout·weight ; dweight (OC,IC) += doutᵀ·inp ; dbias (OC) += Σ dout
 // (dinp may be null when the input needs no gradient)
 template <typename Real>
@@ -76,14 +83,30 @@ void rope_backward_rows(Real* dx, const Real* cos, const Real* sin, int64_t N, i
 template <typename Real>
 void rope_tables(Real* cos, Real* sin, int64_t maxT, int64_t D, double theta);
 
-// One query row of causal attention over `len` keys, in a fixed order:
-// s_j = (Σ_d q_d·kT[d·ldk + j]) / √D (d ascending), p = softmax(s) (written to
-// p, len entries), out_d = Σ_j p_j·v[j·ldv + d] (j ascending). The training
-// forward and the decoder both compute attention with it, so a query's output
-// is the same whether it was computed alone or with the whole sequence.
+// Keys for attend_row: blocks of kKeyBlock positions, each (D, kKeyBlock) —
+// key j's component d at block j / kKeyBlock, [d][j % kKeyBlock] — so that a
+// query's scores for a block are one vector sweep over d.
+inline constexpr int64_t kKeyBlock = 16;
+// Floats of a key block store for `positions` keys of size D.
+inline int64_t key_blocks_size(int64_t positions, int64_t D) {
+  return (positions + kKeyBlock - 1) / kKeyBlock * kKeyBlock * D;
+}
+// Stores key k (D) at position j of a key block store.
 template <typename Real>
-void attend_row(Real* out, Real* p, const Real* q, const Real* kT, int64_t ldk, const Real* v,
-                int64_t ldv, int64_t len, int64_t D);
+void store_key(Real* blocks, int64_t j, const Real* k, int64_t D) {
+  Real* dst = blocks + j / kKeyBlock * kKeyBlock * D + j % kKeyBlock;
+  for (int64_t d = 0; d < D; ++d) dst[d * kKeyBlock] = k[d];
+}
+
+// One query row of attention over the keys at positions [first, last) of a
+// key block store, in a fixed order: s_j = (Σ_d q_d·k_jd) / √D (d ascending),
+// p = softmax(s) (written to p, last − first entries), out_d = Σ_j p_j·v_jd
+// (j ascending; v_j at v + j·ldv). The training forward and the decoder both
+// compute attention with it, so a query's output is the same whether it was
+// computed alone or with the whole sequence.
+template <typename Real>
+void attend_row(Real* out, Real* p, const Real* q, const Real* key_blocks, const Real* v,
+                int64_t ldv, int64_t first, int64_t last, int64_t D);
 
 // Causal grouped-query attention.
 // q (B,T,Hq,D) row stride qs; k, v (B,T,Hkv,D) row strides ks, vs;

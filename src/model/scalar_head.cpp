@@ -43,8 +43,8 @@ void ScalarHead::forward(TrainingGraph& graph, const Model& model, const int32_t
            max_tokens_);
   graph.forward_hidden(model, ids, B, T);
   N_ = B * T;
-  ops::matmul_forward(values_.data(), graph.hidden(), model.weights().score, nullptr, N_, C_,
-                      int64_t(1));
+  score_.pack(model.weights().score, 1, C_);
+  ops::matmul_forward(values_.data(), graph.hidden(), score_, nullptr, N_);
 }
 
 void ScalarHead::backward(TrainingGraph& graph, const Model& model, const float* dvalues,

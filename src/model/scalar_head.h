@@ -35,6 +35,7 @@ class ScalarHead {
  private:
   int64_t max_tokens_, C_, N_ = 0;
   std::vector<float> values_, dhidden_;
+  PackedMatrix score_;  // the score row, packed at each forward
 };
 
 }  // namespace r1

@@ -82,7 +82,8 @@ void TrainingGraph::check_trunk(const Model& model) const {
 }
 
 void TrainingGraph::forward(const Model& model, const int32_t* ids, const int32_t* targets,
-                            int64_t B, int64_t T, float temperature, const int32_t* doc_starts) {
+                            int64_t B, int64_t T, float temperature, const int32_t* doc_starts,
+                            const PackedWeights* packed) {
   R1_CHECK(config_.num_labels == 0 && model.config().num_labels == 0,
            "TrainingGraph::forward needs a causal LM (num_labels = 0); use forward_hidden");
   const int64_t N = B * T, V = config_.vocab_size;
@@ -92,18 +93,17 @@ void TrainingGraph::forward(const Model& model, const int32_t* ids, const int32_
     R1_CHECK(targets[n] >= 0 && targets[n] < V,
              "target id {} at position {} is outside the vocabulary [0, {})", targets[n], n, V);
   R1_CHECK(temperature > 0, "temperature must be positive (got {})", temperature);
-  forward_hidden(model, ids, B, T, doc_starts);
+  forward_hidden(model, ids, B, T, doc_starts, packed);
   inv_temperature_ = 1.0f / temperature;
   std::copy(targets, targets + N, targets_.begin());
-  ops::matmul_forward(logits_.data(), lnf_.data(), model.weights().lm_head, nullptr, N,
-                      config_.hidden_size, V);
+  ops::matmul_forward(logits_.data(), lnf_.data(), weights_used_->lm_head, nullptr, N);
   if (inv_temperature_ != 1.0f) ops::scale_inplace(logits_.data(), inv_temperature_, N * V);
   ops::logprob_forward(logprobs_.data(), entropy_.data(), lse_.data(), logits_.data(), targets, N,
                        V);
 }
 
 void TrainingGraph::forward_hidden(const Model& model, const int32_t* ids, int64_t B, int64_t T,
-                                   const int32_t* doc_starts) {
+                                   const int32_t* doc_starts, const PackedWeights* packed) {
   const ModelConfig& c = config_;
   check_trunk(model);
   R1_CHECK(B >= 1 && B <= max_B_ && T >= 1 && T <= max_T_,
@@ -130,15 +130,21 @@ void TrainingGraph::forward_hidden(const Model& model, const int32_t* ids, int64
   T_ = T;
   std::copy(ids, ids + N, ids_.begin());
   const Weights& w = model.weights();
+  if (!packed) {
+    packed_weights_.pack(model);
+    packed = &packed_weights_;
+  }
+  weights_used_ = packed;
 
   ops::embedding_forward(layers_.empty() ? res_final_.data() : layers_[0].res.data(), ids, w.embed,
                          N, C);
   for (size_t l = 0; l < layers_.size(); ++l) {
     LayerActs& A = layers_[l];
     const LayerWeights& L = w.layers[l];
+    const PackedLayer& P = packed->layers[l];
     ops::rmsnorm_forward(A.ln1.data(), A.ln1_rstd.data(), A.res.data(), L.input_norm, N, C,
                          c.rms_norm_eps, C, C);
-    ops::matmul_forward(A.qkv.data(), A.ln1.data(), L.qkv, L.qkv_bias, N, C, QKV);
+    ops::matmul_forward(A.qkv.data(), A.ln1.data(), P.qkv, L.qkv_bias, N);
     if (c.qk_norm) {
       // Per-head RMSNorm of q and k (Qwen3), rstd laid out (head, N).
       for (int64_t h = 0; h < Hq + Hkv; ++h)
@@ -160,14 +166,14 @@ void TrainingGraph::forward_hidden(const Model& model, const int32_t* ids, int64
     ops::attention_forward(A.att_out.data(), A.att.data(), A.qk.data(), A.qk.data() + Q,
                            A.qkv.data() + Q + K, B, T, Hq, Hkv, D, Q + K, Q + K, QKV,
                            packed_ ? doc_starts_.data() : nullptr);
-    ops::matmul_forward(tmp_.data(), A.att_out.data(), L.o, L.o_bias, N, Q, C);
+    ops::matmul_forward(tmp_.data(), A.att_out.data(), P.o, L.o_bias, N);
     std::copy(A.res.begin(), A.res.begin() + N * C, A.res_mid.begin());
     ops::add_inplace(A.res_mid.data(), tmp_.data(), N * C);
     ops::rmsnorm_forward(A.ln2.data(), A.ln2_rstd.data(), A.res_mid.data(), L.post_norm, N, C,
                          c.rms_norm_eps, C, C);
-    ops::matmul_forward(A.gu.data(), A.ln2.data(), L.gate_up, nullptr, N, C, 2 * F);
+    ops::matmul_forward(A.gu.data(), A.ln2.data(), P.gate_up, nullptr, N);
     ops::swiglu_forward(A.h.data(), A.gu.data(), N, F);
-    ops::matmul_forward(tmp_.data(), A.h.data(), L.down, nullptr, N, F, C);
+    ops::matmul_forward(tmp_.data(), A.h.data(), P.down, nullptr, N);
     float* next = l + 1 < layers_.size() ? layers_[l + 1].res.data() : res_final_.data();
     std::copy(A.res_mid.begin(), A.res_mid.begin() + N * C, next);
     ops::add_inplace(next, tmp_.data(), N * C);

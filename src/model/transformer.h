@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "model/model.h"
+#include "model/packed_weights.h"
 
 namespace r1 {
 
@@ -24,13 +25,16 @@ class TrainingGraph {
   // packing): doc_starts[b,t] is the position in row b where the document
   // holding position t begins. Each document then attends only to itself and
   // its positions count from 0, so it computes what it would alone in a row.
+  // `packed`, when given, is `model`'s projections already packed (a decoder
+  // keeps them between prompts); otherwise the graph packs them itself.
   void forward(const Model& model, const int32_t* ids, const int32_t* targets, int64_t B, int64_t T,
-               float temperature = 1.0f, const int32_t* doc_starts = nullptr);
+               float temperature = 1.0f, const int32_t* doc_starts = nullptr,
+               const PackedWeights* packed = nullptr);
   // The trunk alone: the final-norm hidden states (B,T,C) that a head reads,
   // for a causal LM or a sequence classifier (num_labels > 0) whose trunk has
   // the graph's shape — a value model may borrow its policy's graph.
   void forward_hidden(const Model& model, const int32_t* ids, int64_t B, int64_t T,
-                      const int32_t* doc_starts = nullptr);
+                      const int32_t* doc_starts = nullptr, const PackedWeights* packed = nullptr);
   const float* hidden() const { return lnf_.data(); }         // (B,T,C)
   const float* logprobs() const { return logprobs_.data(); }  // (B,T)
   const float* entropy() const { return entropy_.data(); }    // (B,T)
@@ -71,6 +75,8 @@ class TrainingGraph {
   // Packed rows only: each position's document start and rotary position.
   std::vector<int32_t> doc_starts_, positions_;
   bool packed_ = false;
+  PackedWeights packed_weights_;  // the last forward's model, unless the caller packed it
+  const PackedWeights* weights_used_ = nullptr;
   std::vector<float> tmp_;  // (N,C) projection output before the residual add
   // Backward scratch.
   std::vector<float> dres_, dln_, dh_, dgu_, datt_out_, dqk_, dqkv_, dlogits_, datt_scratch_;

@@ -1,0 +1,153 @@
+#include "core/packed_gemm.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdlib>
+#include <new>
+#include <utility>
+
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+
+namespace r1 {
+
+namespace {
+
+constexpr int64_t kPanel = PackedMatrix::kPanel;
+// Rows of one micro-kernel call: 12 rows × 32 columns keep 24 accumulators
+// in the 32 vector registers.
+constexpr int64_t kRows = 12;
+// Depth of one pass: a pass reads 12 rows × 512 floats of `in` (24 KiB, L1)
+// against panels of 512 × 32 (64 KiB, L2). A later pass continues each
+// element's chain from the value the earlier one stored, so blocking does not
+// change the bits.
+constexpr int64_t kDepth = 512;
+// Rows and panels of one parallel task.
+constexpr int64_t kTaskRows = 8 * kRows;
+constexpr int64_t kTaskPanels = 16;
+// Multiply-adds below which a product runs on one thread.
+constexpr int64_t kMinParallelMacs = int64_t(1) << 18;
+
+#if defined(__AVX512F__)
+
+__mmask16 lane_mask(int64_t n) {
+  return n >= 16 ? __mmask16(0xFFFF) : n <= 0 ? __mmask16(0) : __mmask16((1u << n) - 1);
+}
+
+// c (rows, up to 32 columns; ldc) = [c +] a (rows, depth; lda) · b (depth, 32).
+template <int kR>
+void micro_kernel(const float* a, int64_t lda, const float* b, int64_t depth, float* c, int64_t ldc,
+                  int64_t columns, bool from_zero) {
+  const __mmask16 lo = lane_mask(columns), hi = lane_mask(columns - 16);
+  __m512 acc_lo[kR], acc_hi[kR];
+#pragma GCC unroll 16
+  for (int r = 0; r < kR; ++r) {
+    acc_lo[r] = from_zero ? _mm512_setzero_ps() : _mm512_maskz_loadu_ps(lo, c + r * ldc);
+    acc_hi[r] = from_zero ? _mm512_setzero_ps() : _mm512_maskz_loadu_ps(hi, c + r * ldc + 16);
+  }
+  for (int64_t k = 0; k < depth; ++k) {
+    const __m512 b_lo = _mm512_load_ps(b + k * kPanel);
+    const __m512 b_hi = _mm512_load_ps(b + k * kPanel + 16);
+#pragma GCC unroll 16
+    for (int r = 0; r < kR; ++r) {
+      const __m512 x = _mm512_set1_ps(a[r * lda + k]);
+      acc_lo[r] = _mm512_fmadd_ps(x, b_lo, acc_lo[r]);
+      acc_hi[r] = _mm512_fmadd_ps(x, b_hi, acc_hi[r]);
+    }
+  }
+#pragma GCC unroll 16
+  for (int r = 0; r < kR; ++r) {
+    _mm512_mask_storeu_ps(c + r * ldc, lo, acc_lo[r]);
+    _mm512_mask_storeu_ps(c + r * ldc + 16, hi, acc_hi[r]);
+  }
+}
+
+#else
+
+// The same chains, one element at a time.
+template <int kR>
+void micro_kernel(const float* a, int64_t lda, const float* b, int64_t depth, float* c, int64_t ldc,
+                  int64_t columns, bool from_zero) {
+  for (int r = 0; r < kR; ++r)
+    for (int64_t j = 0; j < columns; ++j) {
+      float acc = from_zero ? 0.0f : c[r * ldc + j];
+      for (int64_t k = 0; k < depth; ++k) acc = std::fma(a[r * lda + k], b[k * kPanel + j], acc);
+      c[r * ldc + j] = acc;
+    }
+}
+
+#endif
+
+using MicroKernel = void (*)(const float*, int64_t, const float*, int64_t, float*, int64_t, int64_t,
+                             bool);
+
+template <int... kR>
+constexpr auto make_kernels(std::integer_sequence<int, kR...>) {
+  return std::array<MicroKernel, sizeof...(kR)>{&micro_kernel<kR + 1>...};
+}
+
+// kernels[r - 1] handles r rows.
+constexpr auto kernels = make_kernels(std::make_integer_sequence<int, int(kRows)>{});
+
+}  // namespace
+
+void PackedMatrix::Free::operator()(float* p) const {
+  std::free(p);
+}
+
+void PackedMatrix::pack(const float* w, int64_t rows, int64_t cols) {
+  rows_ = rows;
+  cols_ = cols;
+  const int64_t size = panels() * cols * kPanel;
+  if (size > capacity_) {
+    // 64-byte rows of a panel are whole cache lines (and aligned vector loads).
+    const size_t bytes = (size_t(size) * sizeof(float) + 63) / 64 * 64;
+    data_.reset(static_cast<float*>(std::aligned_alloc(64, bytes)));
+    if (!data_) throw std::bad_alloc();
+    capacity_ = size;
+  }
+  float* dst = data_.get();
+#pragma omp parallel for schedule(static) if (rows * cols >= kMinParallelMacs)
+  for (int64_t p = 0; p < panels(); ++p)
+    for (int64_t j = 0; j < kPanel; ++j) {
+      const int64_t r = p * kPanel + j;
+      float* out = dst + p * cols * kPanel + j;
+      for (int64_t k = 0; k < cols; ++k) out[k * kPanel] = r < rows ? w[r * cols + k] : 0.0f;
+    }
+}
+
+void packed_matmul(float* out, const float* in, const PackedMatrix& w, int64_t N) {
+  const int64_t IC = w.cols(), OC = w.rows(), P = w.panels();
+  if (N <= 0 || OC <= 0) return;
+  if (IC == 0) {
+    std::fill(out, out + N * OC, 0.0f);
+    return;
+  }
+  // Enough tasks for every thread: split the panels when the rows are few
+  // (a decode step).
+  const int64_t row_tasks = (N + kTaskRows - 1) / kTaskRows;
+  const int64_t threads = omp_in_parallel() ? 1 : omp_get_max_threads();
+  int64_t group = kTaskPanels;
+  while (group > 1 && row_tasks * ((P + group - 1) / group) < 8 * threads) group /= 2;
+  const int64_t groups = (P + group - 1) / group, tasks = row_tasks * groups;
+#pragma omp parallel for schedule(static) if (tasks > 1 && N * OC * IC >= kMinParallelMacs)
+  for (int64_t task = 0; task < tasks; ++task) {
+    const int64_t r0 = task / groups * kTaskRows, r1 = std::min(N, r0 + kTaskRows);
+    const int64_t p0 = task % groups * group, p1 = std::min(P, p0 + group);
+    for (int64_t k0 = 0; k0 < IC; k0 += kDepth) {
+      const int64_t depth = std::min(kDepth, IC - k0);
+      for (int64_t m = r0; m < r1; m += kRows) {
+        const MicroKernel kernel = kernels[size_t(std::min(kRows, r1 - m) - 1)];
+        for (int64_t p = p0; p < p1; ++p)
+          kernel(in + m * IC + k0, IC, w.panel(p) + k0 * kPanel, depth, out + m * OC + p * kPanel,
+                 OC, std::min(kPanel, OC - p * kPanel), k0 == 0);
+      }
+    }
+  }
+}
+
+}  // namespace r1

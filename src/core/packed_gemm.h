@@ -1,0 +1,42 @@
+// Products with a weight matrix, out = in · Wᵀ, on W repacked once into
+// panels: the inner loop of every projection in the training forward and in
+// decoding. BLAS repacks W on every call, which for a decode step of a few
+// rows costs as much as the product itself; and its kernel for few rows
+// rounds differently from the one for many, so a token decoded alone would
+// not get the bits it gets inside a training batch. Here every output element
+// is one fused multiply-add chain over k = 0, 1, …, IC−1, started from zero:
+// a row's result is the same bits whatever the number of rows, the other
+// rows, the thread count, or the instruction set (the scalar path fuses too).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+namespace r1 {
+
+// W (rows, cols) row-major as panels of kPanel rows of W (kPanel output
+// columns of the product), each panel stored k-major: (cols, kPanel), the
+// columns past `rows` zero.
+class PackedMatrix {
+ public:
+  static constexpr int64_t kPanel = 32;
+
+  void pack(const float* w, int64_t rows, int64_t cols);
+
+  int64_t rows() const { return rows_; }
+  int64_t cols() const { return cols_; }
+  int64_t panels() const { return (rows_ + kPanel - 1) / kPanel; }
+  const float* panel(int64_t p) const { return data_.get() + p * cols_ * kPanel; }
+
+ private:
+  struct Free {
+    void operator()(float* p) const;
+  };
+  int64_t rows_ = 0, cols_ = 0, capacity_ = 0;
+  std::unique_ptr<float[], Free> data_;
+};
+
+// out (N, W.rows()) = in (N, W.cols()) · Wᵀ, both row-major and contiguous.
+void packed_matmul(float* out, const float* in, const PackedMatrix& w, int64_t N);
+
+}  // namespace r1

@@ -1,0 +1,111 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "core/packed_gemm.h"
+#include "core/rng.h"
+#include "core/threads.h"
+
+namespace r1 {
+namespace {
+
+std::vector<float> random_values(int64_t n, uint64_t seed) {
+  Rng rng(seed);
+  std::vector<float> v(static_cast<size_t>(n));
+  for (float& x : v) x = float(rng.normal());
+  return v;
+}
+
+// The documented order: one fused multiply-add chain over k from zero.
+std::vector<float> fma_chain(const std::vector<float>& in, const std::vector<float>& w, int64_t N,
+                             int64_t IC, int64_t OC) {
+  std::vector<float> out(size_t(N * OC));
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t o = 0; o < OC; ++o) {
+      float acc = 0.0f;
+      for (int64_t k = 0; k < IC; ++k)
+        acc = std::fma(in[size_t(n * IC + k)], w[size_t(o * IC + k)], acc);
+      out[size_t(n * OC + o)] = acc;
+    }
+  return out;
+}
+
+bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+}
+
+// Awkward sizes around the kernel's blocks: 12 rows, 32-column panels, depth
+// passes of 512, 96-row tasks.
+TEST(PackedGemm, EqualsTheFmaChainBitForBit) {
+  for (int64_t N : {1, 5, 12, 13, 97, 200})
+    for (int64_t OC : {1, 17, 32, 33, 96})
+      for (int64_t IC : {1, 15, 511, 512, 1030}) {
+        const std::vector<float> in = random_values(N * IC, 1), w = random_values(OC * IC, 2);
+        PackedMatrix packed;
+        packed.pack(w.data(), OC, IC);
+        std::vector<float> out(size_t(N * OC), NAN);
+        packed_matmul(out.data(), in.data(), packed, N);
+        EXPECT_TRUE(same_bits(out, fma_chain(in, w, N, IC, OC)))
+            << "N " << N << " OC " << OC << " IC " << IC;
+      }
+}
+
+// Against double precision, with the bound of a length-IC sum of products:
+// |error| ≤ IC·u·Σ|x·w| (u = 2⁻²⁴), which the FMA chain meets.
+TEST(PackedGemm, WithinTheRoundingBoundOfDoublePrecision) {
+  const int64_t N = 37, OC = 70, IC = 700;
+  const std::vector<float> in = random_values(N * IC, 3), w = random_values(OC * IC, 4);
+  PackedMatrix packed;
+  packed.pack(w.data(), OC, IC);
+  std::vector<float> out(size_t(N * OC));
+  packed_matmul(out.data(), in.data(), packed, N);
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t o = 0; o < OC; ++o) {
+      double exact = 0, magnitude = 0;
+      for (int64_t k = 0; k < IC; ++k) {
+        const double p = double(in[size_t(n * IC + k)]) * double(w[size_t(o * IC + k)]);
+        exact += p;
+        magnitude += std::fabs(p);
+      }
+      EXPECT_LE(std::fabs(out[size_t(n * OC + o)] - exact), double(IC) * 0x1p-24 * magnitude);
+    }
+}
+
+// A row's bits do not depend on the other rows or on the thread count.
+TEST(PackedGemm, RowsAreIndependentOfBatchAndThreads) {
+  const int64_t N = 150, OC = 384, IC = 384;
+  const std::vector<float> in = random_values(N * IC, 5), w = random_values(OC * IC, 6);
+  PackedMatrix packed;
+  packed.pack(w.data(), OC, IC);
+  set_threads(2);
+  std::vector<float> all(size_t(N * OC));
+  packed_matmul(all.data(), in.data(), packed, N);
+  set_threads(1);
+  std::vector<float> one(size_t(N * OC));
+  packed_matmul(one.data(), in.data(), packed, N);
+  EXPECT_TRUE(same_bits(all, one));
+  set_threads(2);
+  for (int64_t n : {0, 11, 149}) {
+    std::vector<float> row(static_cast<size_t>(OC));
+    packed_matmul(row.data(), in.data() + n * IC, packed, 1);
+    EXPECT_EQ(std::memcmp(row.data(), all.data() + n * OC, size_t(OC) * sizeof(float)), 0)
+        << "row " << n;
+  }
+}
+
+// Repacking a different matrix into the same object replaces it.
+TEST(PackedGemm, RepackingReplacesTheMatrix) {
+  const std::vector<float> in = random_values(3 * 40, 7), small = random_values(5 * 40, 8),
+                           large = random_values(70 * 40, 9);
+  PackedMatrix packed;
+  packed.pack(large.data(), 70, 40);
+  packed.pack(small.data(), 5, 40);
+  std::vector<float> out(3 * 5);
+  packed_matmul(out.data(), in.data(), packed, 3);
+  EXPECT_TRUE(same_bits(out, fma_chain(in, small, 3, 40, 5)));
+}
+
+}  // namespace
+}  // namespace r1
