@@ -1,11 +1,13 @@
-// The packed weight product (core/packed_gemm.h) against OpenBLAS on the
-// reference model's projection shapes: a training batch of 4096 rows, a
-// decode step of 64 rows, and a single row, at the requested thread count.
+// The panel products (core/packed_gemm.h) against OpenBLAS on the reference
+// model's projection shapes: the forward for a training batch of 4096 rows, a
+// decode step of 64 rows and a single row, and the backward's two products
+// for 4096 rows, at the requested thread count.
 // Packing is timed apart: training packs once per forward, decoding once per
 // generate call.
 //   bench_gemm [--threads N] [--runs N]
 #include <fmt/format.h>
 
+#include <utility>
 #include <vector>
 
 #include "bench_common.h"
@@ -27,8 +29,8 @@ int main(int argc, char** argv) {
                           {"down", 1024, 384},
                           {"lm_head", 384, 512}};
   fmt::print("threads {}   GFLOP/s (packed / openblas)\n", args.threads);
-  fmt::print("{:>8} {:>22} {:>22} {:>22} {:>10}\n", "shape", "4096 rows", "64 rows", "1 row",
-             "pack ms");
+  fmt::print("{:>8} {:>22} {:>22} {:>22} {:>10} {:>22} {:>22}\n", "shape", "4096 rows", "64 rows",
+             "1 row", "pack ms", "dinp 4096", "dweight 4096");
   double flops_packed = 0, flops_blas = 0, time_packed = 0, time_blas = 0;
   for (const Shape& s : shapes) {
     std::vector<float> w(size_t(s.IC) * s.OC, 0.01f), in(size_t(4096) * s.IC, 0.5f),
@@ -53,7 +55,42 @@ int main(int argc, char** argv) {
       time_packed += tp;
       time_blas += tb;
     }
-    fmt::print("{:>8}{} {:>10.3f}\n", s.name, cells, pack_s * 1e3);
+    cells += fmt::format(" {:>10.3f}", pack_s * 1e3);
+    // Backward: dinp (4096, IC) = dout · W and dW (OC, IC) += doutᵀ · inp.
+    std::vector<float> dout(size_t(4096) * s.OC, 0.25f), dinp(in.size()), dw(w.size());
+    const double flops = 2.0 * 4096 * s.IC * s.OC;
+    const double dinp_p = r1::bench::median_seconds(
+        [&] {
+          r1::panel_matmul(dinp.data(), {dout.data(), s.OC, 1},
+                           r1::transposed_panels(w.data(), s.OC, s.IC), 4096, false);
+        },
+        args.count);
+    const double dinp_b = r1::bench::median_seconds(
+        [&] {
+          r1::gemm(false, false, 4096, s.IC, s.OC, 1.0f, dout.data(), s.OC, w.data(), s.IC, 0.0f,
+                   dinp.data(), s.IC);
+        },
+        args.count);
+    const double dw_p = r1::bench::median_seconds(
+        [&] {
+          r1::panel_matmul(dw.data(), {dout.data(), 1, s.OC},
+                           r1::transposed_panels(in.data(), 4096, s.IC), s.OC, true);
+        },
+        args.count);
+    const double dw_b = r1::bench::median_seconds(
+        [&] {
+          r1::gemm(true, false, s.OC, s.IC, 4096, 1.0f, dout.data(), s.OC, in.data(), s.IC, 1.0f,
+                   dw.data(), s.IC);
+        },
+        args.count);
+    for (const auto& [tp, tb] : {std::pair{dinp_p, dinp_b}, std::pair{dw_p, dw_b}}) {
+      cells += fmt::format(" {:>10.1f} / {:>9.1f}", flops / tp / 1e9, flops / tb / 1e9);
+      flops_packed += flops;
+      flops_blas += flops;
+      time_packed += tp;
+      time_blas += tb;
+    }
+    fmt::print("{:>8}{}\n", s.name, cells);
   }
   fmt::print("all shapes: packed {:.1f} GFLOP/s, openblas {:.1f} GFLOP/s, ratio {:.2f}x\n",
              flops_packed / time_packed / 1e9, flops_blas / time_blas / 1e9,

@@ -107,6 +107,21 @@ void matmul_forward(float* out, const float* inp, const PackedMatrix& weight, co
   if (bias) add_bias(out, bias, N, weight.rows());
 }
 
+namespace {
+
+// dbias (OC) += Σ_n dout (N,OC), each column summed in row order.
+template <typename Real>
+void bias_backward(Real* dbias, const Real* dout, int64_t N, int64_t OC) {
+#pragma omp parallel for schedule(static) if (OC > kColumnBlock && N * OC >= kMinParallelWork)
+  for (int64_t o0 = 0; o0 < OC; o0 += kColumnBlock) {
+    const int64_t o1 = std::min(OC, o0 + kColumnBlock);
+    for (int64_t n = 0; n < N; ++n)
+      for (int64_t o = o0; o < o1; ++o) dbias[o] += dout[n * OC + o];
+  }
+}
+
+}  // namespace
+
 template <typename Real>
 void matmul_backward(Nullable<Real>* dinp, Real* dweight, Nullable<Real>* dbias, const Real* dout,
                      const Real* inp, const Real* weight, int64_t N, int64_t IC, int64_t OC) {
@@ -115,13 +130,16 @@ void matmul_backward(Nullable<Real>* dinp, Real* dweight, Nullable<Real>* dbias,
          dinp, int(IC));
   gemm(true, false, int(OC), int(IC), int(N), Real(1), dout, int(OC), inp, int(IC), Real(1),
        dweight, int(IC));
-  if (!dbias) return;
-#pragma omp parallel for schedule(static) if (OC > kColumnBlock && N * OC >= kMinParallelWork)
-  for (int64_t o0 = 0; o0 < OC; o0 += kColumnBlock) {
-    const int64_t o1 = std::min(OC, o0 + kColumnBlock);
-    for (int64_t n = 0; n < N; ++n)
-      for (int64_t o = o0; o < o1; ++o) dbias[o] += dout[n * OC + o];
-  }
+  if (dbias) bias_backward(dbias, dout, N, OC);
+}
+
+void matmul_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
+                     const PackedMatrix& weight_t, int64_t N) {
+  const int64_t IC = weight_t.rows(), OC = weight_t.cols();
+  if (dinp) panel_matmul(dinp, {dout, OC, 1}, weight_t.view(), N, false);
+  gemm(true, false, int(OC), int(IC), int(N), 1.0f, dout, int(OC), inp, int(IC), 1.0f, dweight,
+       int(IC));
+  if (dbias) bias_backward(dbias, dout, N, OC);
 }
 
 template <typename Real>
@@ -218,7 +236,7 @@ void attend_row(Real* out, Real* p, const Real* q, const Real* key_blocks, const
   Real mx = p[0];
   for (int64_t j = 0; j < len; ++j) mx = std::max(mx, p[j]);
   Real sum = 0;
-  for (int64_t j = 0; j < len; ++j) sum += (p[j] = std::exp(p[j] - mx));
+  for (int64_t j = 0; j < len; ++j) sum += (p[j] = fast_exp(p[j] - mx));
   const Real inv = Real(1) / sum;
   for (int64_t j = 0; j < len; ++j) p[j] *= inv;
   // out = Σ_j p_j·v_j, kChains·kKeyBlock components at a time held in
@@ -315,7 +333,7 @@ void swiglu_forward(Real* out, const Real* gu, int64_t N, int64_t F) {
     const Real* g = gu + n * 2 * F;
     const Real* u = g + F;
     Real* o = out + n * F;
-    for (int64_t f = 0; f < F; ++f) o[f] = g[f] / (Real(1) + std::exp(-g[f])) * u[f];
+    for (int64_t f = 0; f < F; ++f) o[f] = g[f] / (Real(1) + fast_exp(-g[f])) * u[f];
   }
 }
 
@@ -330,7 +348,7 @@ void swiglu_backward(Real* dgu, const Real* dout, const Real* gu, int64_t N, int
     Real* dg = dgu + n * 2 * F;
     Real* du = dg + F;
     for (int64_t f = 0; f < F; ++f) {
-      const Real sig = Real(1) / (Real(1) + std::exp(-g[f]));
+      const Real sig = Real(1) / (Real(1) + fast_exp(-g[f]));
       dg[f] += dh[f] * u[f] * sig * (Real(1) + g[f] * (Real(1) - sig));
       du[f] += dh[f] * g[f] * sig;
     }

@@ -7,7 +7,9 @@
 // double (the gradient checks run the same code in double precision).
 #pragma once
 
+#include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <type_traits>
 
 #include "core/packed_gemm.h"
@@ -60,6 +62,13 @@ template <typename Real>
 void matmul_backward(Nullable<Real>* dinp, Real* dweight, Nullable<Real>* dbias, const Real* dout,
                      const Real* inp, const Real* weight, int64_t N, int64_t IC, int64_t OC);
 
+// The training backward's form: dinp (N,IC) = dout·W — overwritten, not
+// added to (it is the input gradient's only term, and overwriting saves
+// clearing it first) — with W's transpose packed (PackedMatrix::
+// pack_transposed); dweight (OC,IC) += doutᵀ·inp ; dbias (OC) += Σ dout.
+void matmul_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
+                     const PackedMatrix& weight_t, int64_t N);
+
 // Rotary position embedding, Hugging Face rotate_half convention: within each
 // head of size D, dims i and i+D/2 form a pair rotated by angle pos·θ^(-2i/D).
 // x is (B,T,H,D) with row stride `stride` per token; cos/sin are (maxT, D/2).
@@ -82,6 +91,36 @@ void rope_backward_rows(Real* dx, const Real* cos, const Real* sin, int64_t N, i
 // Fills cos/sin tables (maxT, D/2).
 template <typename Real>
 void rope_tables(Real* cos, Real* sin, int64_t maxT, int64_t D, double theta);
+
+// e^x for float within 2 ulp of the exact value wherever it is a normal
+// float (Cody–Waite reduction to |r| ≤ ln2/2, a degree-6 polynomial, 2ⁿ
+// from exponent bits; below ≈ −87.3 it is 0, above ≈ 88.4 ∞; NaN stays NaN). Branch-free,
+// so loops over it vectorize, and the same bits on every machine with FMA
+// contraction alike: attention and SwiGLU use it in training and decoding.
+// Double (the gradient checks) uses std::exp.
+inline float fast_exp(float x) {
+  constexpr float kLo = -87.3365447505531f, kHi = 88.3762626647949f;  // e^x underflows, overflows
+  const float xc = x > kLo ? (x < kHi ? x : kHi) : kLo;               // NaN → kLo
+  const float n = (xc * 1.44269504088896341f + 12582912.0f) - 12582912.0f;  // round(x/ln2)
+  const float r = (xc - n * 0.693359375f) + n * 2.12194440e-4f;  // x − n·ln2, in two parts
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  const float y = (p * r) * r + r + 1.0f;
+  // 2ⁿ as two normal factors (n reaches 128 at the top of the range).
+  const int32_t n1 = int32_t(n) >> 1, n2 = int32_t(n) - n1;
+  const int32_t bits1 = (n1 + 127) << 23, bits2 = (n2 + 127) << 23;
+  float s1, s2;
+  std::memcpy(&s1, &bits1, sizeof s1);
+  std::memcpy(&s2, &bits2, sizeof s2);
+  return x > kHi ? __builtin_inff() : x >= kLo ? y * s1 * s2 : x < kLo ? 0.0f : x;
+}
+inline double fast_exp(double x) {
+  return std::exp(x);
+}
 
 // Keys for attend_row: blocks of kKeyBlock positions, each (D, kKeyBlock) —
 // key j's component d at block j / kKeyBlock, [d][j % kKeyBlock] — so that a

@@ -192,9 +192,8 @@ void TrainingGraph::backward(const Model& model, const float* dlogprobs, const f
   ops::logprob_backward(dlogits_.data(), dlogprobs, dentropy, logits_.data(), lse_.data(),
                         entropy_.data(), targets_.data(), N, V);
   if (inv_temperature_ != 1.0f) ops::scale_inplace(dlogits_.data(), inv_temperature_, N * V);
-  zero(dln_, N * C);
-  ops::matmul_backward(dln_.data(), g.lm_head, nullptr, dlogits_.data(), lnf_.data(), w.lm_head, N,
-                       C, V);
+  weight_t_.pack_transposed(w.lm_head, V, C);
+  ops::matmul_backward(dln_.data(), g.lm_head, nullptr, dlogits_.data(), lnf_.data(), weight_t_, N);
   backward_trunk(model, grads);
 }
 
@@ -222,19 +221,18 @@ void TrainingGraph::backward_trunk(const Model& model, float* grads) {
     const LayerWeights& L = w.layers[li];
     const LayerWeights& G = g.layers[li];
     // MLP block: next = res_mid + down(swiglu(gate_up(norm(res_mid)))).
-    zero(dh_, N * F);
-    ops::matmul_backward(dh_.data(), G.down, nullptr, dres_.data(), A.h.data(), L.down, N, F, C);
+    weight_t_.pack_transposed(L.down, C, F);
+    ops::matmul_backward(dh_.data(), G.down, nullptr, dres_.data(), A.h.data(), weight_t_, N);
     zero(dgu_, N * 2 * F);
     ops::swiglu_backward(dgu_.data(), dh_.data(), A.gu.data(), N, F);
-    zero(dln_, N * C);
-    ops::matmul_backward(dln_.data(), G.gate_up, nullptr, dgu_.data(), A.ln2.data(), L.gate_up, N,
-                         C, 2 * F);
+    weight_t_.pack_transposed(L.gate_up, 2 * F, C);
+    ops::matmul_backward(dln_.data(), G.gate_up, nullptr, dgu_.data(), A.ln2.data(), weight_t_, N);
     ops::rmsnorm_backward(dres_.data(), G.post_norm, dln_.data(), A.res_mid.data(), L.post_norm,
                           A.ln2_rstd.data(), N, C, C, C);
     // Attention block: res_mid = res + o(attention(rope(norm_qk(qkv(norm(res)))))).
-    zero(datt_out_, N * Q);
-    ops::matmul_backward(datt_out_.data(), G.o, G.o_bias, dres_.data(), A.att_out.data(), L.o, N, Q,
-                         C);
+    weight_t_.pack_transposed(L.o, C, Q);
+    ops::matmul_backward(datt_out_.data(), G.o, G.o_bias, dres_.data(), A.att_out.data(), weight_t_,
+                         N);
     zero(dqk_, N * (Q + K));
     zero(dqkv_, N * QKV);
     ops::attention_backward(dqk_.data(), dqk_.data() + Q, dqkv_.data() + Q + K,
@@ -260,9 +258,8 @@ void TrainingGraph::backward_trunk(const Model& model, float* grads) {
         for (int64_t j = 0; j < Q + K; ++j)
           dqkv_[size_t(n * QKV + j)] += dqk_[size_t(n * (Q + K) + j)];
     }
-    zero(dln_, N * C);
-    ops::matmul_backward(dln_.data(), G.qkv, G.qkv_bias, dqkv_.data(), A.ln1.data(), L.qkv, N, C,
-                         QKV);
+    weight_t_.pack_transposed(L.qkv, QKV, C);
+    ops::matmul_backward(dln_.data(), G.qkv, G.qkv_bias, dqkv_.data(), A.ln1.data(), weight_t_, N);
     ops::rmsnorm_backward(dres_.data(), G.input_norm, dln_.data(), A.res.data(), L.input_norm,
                           A.ln1_rstd.data(), N, C, C, C);
   }

@@ -77,6 +77,7 @@ class TrainingGraph {
   bool packed_ = false;
   PackedWeights packed_weights_;  // the last forward's model, unless the caller packed it
   const PackedWeights* weights_used_ = nullptr;
+  PackedMatrix weight_t_;   // backward: the current matrix's transpose
   std::vector<float> tmp_;  // (N,C) projection output before the residual add
   // Backward scratch.
   std::vector<float> dres_, dln_, dh_, dgu_, datt_out_, dqk_, dqkv_, dlogits_, datt_scratch_;

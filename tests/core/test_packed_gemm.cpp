@@ -95,6 +95,46 @@ TEST(PackedGemm, RowsAreIndependentOfBatchAndThreads) {
   }
 }
 
+// The backward's products on panels read in place, with the left factor
+// transposed and the result accumulated: dinp = dout·W and dW += doutᵀ·inp,
+// each element one chain over the summed index in order, from the value
+// already there.
+TEST(PackedGemm, BackwardProductsEqualTheFmaChain) {
+  for (int64_t N : {1, 13, 530})
+    for (int64_t IC : {7, 32, 45})
+      for (int64_t OC : {5, 33, 64}) {
+        const std::vector<float> dout = random_values(N * OC, 10), w = random_values(OC * IC, 11),
+                                 inp = random_values(N * IC, 12), dw0 = random_values(OC * IC, 13);
+        std::vector<float> dinp(size_t(N * IC), NAN), expect_dinp(size_t(N * IC));
+        panel_matmul(dinp.data(), {dout.data(), OC, 1}, transposed_panels(w.data(), OC, IC), N,
+                     false);
+        std::vector<float> dw = dw0, expect_dw = dw0;
+        panel_matmul(dw.data(), {dout.data(), 1, OC}, transposed_panels(inp.data(), N, IC), OC,
+                     true);
+        for (int64_t n = 0; n < N; ++n)
+          for (int64_t i = 0; i < IC; ++i) {
+            float acc = 0.0f;
+            for (int64_t o = 0; o < OC; ++o)
+              acc = std::fma(dout[size_t(n * OC + o)], w[size_t(o * IC + i)], acc);
+            expect_dinp[size_t(n * IC + i)] = acc;
+          }
+        for (int64_t o = 0; o < OC; ++o)
+          for (int64_t i = 0; i < IC; ++i) {
+            float& acc = expect_dw[size_t(o * IC + i)];
+            for (int64_t n = 0; n < N; ++n)
+              acc = std::fma(dout[size_t(n * OC + o)], inp[size_t(n * IC + i)], acc);
+          }
+        EXPECT_TRUE(same_bits(dinp, expect_dinp)) << "dinp N " << N << " IC " << IC << " OC " << OC;
+        PackedMatrix w_t;
+        w_t.pack_transposed(w.data(), OC, IC);
+        std::fill(dinp.begin(), dinp.end(), NAN);
+        panel_matmul(dinp.data(), {dout.data(), OC, 1}, w_t.view(), N, false);
+        EXPECT_TRUE(same_bits(dinp, expect_dinp))
+            << "dinp packed N " << N << " IC " << IC << " OC " << OC;
+        EXPECT_TRUE(same_bits(dw, expect_dw)) << "dW N " << N << " IC " << IC << " OC " << OC;
+      }
+}
+
 // Repacking a different matrix into the same object replaces it.
 TEST(PackedGemm, RepackingReplacesTheMatrix) {
   const std::vector<float> in = random_values(3 * 40, 7), small = random_values(5 * 40, 8),
