@@ -208,9 +208,9 @@ void rope_backward_rows(Real* dx, const Real* cos, const Real* sin, int64_t N, i
 template <typename Real>
 void attend_row(Real* out, Real* p, const Real* q, const Real* key_blocks, const Real* v,
                 int64_t ldv, int64_t first, int64_t last, int64_t D) {
-  // kKeyBlock lanes of Real. Each lane's sum is one chain in the documented
-  // order; several independent chains run at once to hide the latency of
-  // the multiply-adds.
+  // kKeyBlock lanes of Real. Every sum below is a fixed set of chains, each in
+  // ascending order, added in a fixed order; several independent chains run
+  // at once to hide the latency of the multiply-adds.
   typedef Real Lanes __attribute__((vector_size(kKeyBlock * sizeof(Real))));
   constexpr int64_t kChains = 4;
   const auto load = [](const Real* x) {
@@ -220,39 +220,69 @@ void attend_row(Real* out, Real* p, const Real* q, const Real* key_blocks, const
   };
   const Real scale = Real(1) / std::sqrt(Real(D));
   const int64_t len = last - first;
-  // Scores, kChains key blocks at a time.
+  // Scores, kChains key blocks at a time: s = (Σ_{d even} + Σ_{d odd}) q_d·k_jd.
   for (int64_t b0 = first / kKeyBlock * kKeyBlock; b0 < last; b0 += kChains * kKeyBlock) {
     const int64_t blocks = std::min(kChains, (last - b0 + kKeyBlock - 1) / kKeyBlock);
     const Real* block = key_blocks + b0 * D;
-    Lanes s[kChains] = {};
-    for (int64_t d = 0; d < D; ++d) {
-      const Real qd = q[d];
+    Lanes even[kChains] = {}, odd[kChains] = {};
+    int64_t d = 0;
+    for (; d + 1 < D; d += 2)
       for (int64_t c = 0; c < kChains; ++c)
-        if (c < blocks) s[c] += qd * load(block + (c * D + d) * kKeyBlock);
+        if (c < blocks) {
+          even[c] += q[d] * load(block + (c * D + d) * kKeyBlock);
+          odd[c] += q[d + 1] * load(block + (c * D + d + 1) * kKeyBlock);
+        }
+    if (d < D)
+      for (int64_t c = 0; c < blocks; ++c) even[c] += q[d] * load(block + (c * D + d) * kKeyBlock);
+    for (int64_t c = 0; c < blocks; ++c) {
+      const Lanes scores = (even[c] + odd[c]) * scale;
+      const int64_t j0 = b0 + c * kKeyBlock;
+      if (j0 >= first && j0 + kKeyBlock <= last) {
+        std::memcpy(p + j0 - first, &scores, sizeof scores);
+      } else {
+        for (int64_t j = std::max(first, j0); j < std::min(last, j0 + kKeyBlock); ++j)
+          p[j - first] = scores[j - j0];
+      }
     }
-    for (int64_t j = std::max(first, b0); j < std::min(last, b0 + blocks * kKeyBlock); ++j)
-      p[j - first] = s[(j - b0) / kKeyBlock][(j - b0) % kKeyBlock] * scale;
   }
+  // Softmax; the sum of the exponentials lane by lane over whole blocks of
+  // p, then the lanes in order, then the rest.
   Real mx = p[0];
   for (int64_t j = 0; j < len; ++j) mx = std::max(mx, p[j]);
+  for (int64_t j = 0; j < len; ++j) p[j] = fast_exp(p[j] - mx);
+  Lanes lanes = {};
+  int64_t j = 0;
+  for (; j + kKeyBlock <= len; j += kKeyBlock) lanes += load(p + j);
   Real sum = 0;
-  for (int64_t j = 0; j < len; ++j) sum += (p[j] = fast_exp(p[j] - mx));
+  for (int64_t i = 0; i < kKeyBlock; ++i) sum += lanes[i];
+  for (; j < len; ++j) sum += p[j];
   const Real inv = Real(1) / sum;
-  for (int64_t j = 0; j < len; ++j) p[j] *= inv;
-  // out = Σ_j p_j·v_j, kChains·kKeyBlock components at a time held in
-  // registers, then the rest one by one.
+  for (j = 0; j < len; ++j) p[j] *= inv;
+  // out_d = Σ_{j even} p_j·v_jd + Σ_{j odd} p_j·v_jd, kChains·kKeyBlock
+  // components at a time held in registers, then the rest one by one.
   const Real* vf = v + first * ldv;
   int64_t d0 = 0;
   for (; d0 + kChains * kKeyBlock <= D; d0 += kChains * kKeyBlock) {
-    Lanes o[kChains] = {};
-    for (int64_t j = 0; j < len; ++j)
-      for (int64_t c = 0; c < kChains; ++c) o[c] += p[j] * load(vf + j * ldv + d0 + c * kKeyBlock);
-    std::memcpy(out + d0, o, sizeof o);
+    Lanes even[kChains] = {}, odd[kChains] = {};
+    for (j = 0; j + 1 < len; j += 2)
+      for (int64_t c = 0; c < kChains; ++c) {
+        even[c] += p[j] * load(vf + j * ldv + d0 + c * kKeyBlock);
+        odd[c] += p[j + 1] * load(vf + (j + 1) * ldv + d0 + c * kKeyBlock);
+      }
+    if (j < len)
+      for (int64_t c = 0; c < kChains; ++c)
+        even[c] += p[j] * load(vf + j * ldv + d0 + c * kKeyBlock);
+    for (int64_t c = 0; c < kChains; ++c) even[c] += odd[c];
+    std::memcpy(out + d0, even, sizeof even);
   }
   for (int64_t d = d0; d < D; ++d) {
-    Real o = 0;
-    for (int64_t j = 0; j < len; ++j) o += p[j] * vf[j * ldv + d];
-    out[d] = o;
+    Real even = 0, odd = 0;
+    for (j = 0; j + 1 < len; j += 2) {
+      even += p[j] * vf[j * ldv + d];
+      odd += p[j + 1] * vf[(j + 1) * ldv + d];
+    }
+    if (j < len) even += p[j] * vf[j * ldv + d];
+    out[d] = even + odd;
   }
 }
 

@@ -138,11 +138,11 @@ void store_key(Real* blocks, int64_t j, const Real* k, int64_t D) {
 }
 
 // One query row of attention over the keys at positions [first, last) of a
-// key block store, in a fixed order: s_j = (Σ_d q_d·k_jd) / √D (d ascending),
-// p = softmax(s) (written to p, last − first entries), out_d = Σ_j p_j·v_jd
-// (j ascending; v_j at v + j·ldv). The training forward and the decoder both
-// compute attention with it, so a query's output is the same whether it was
-// computed alone or with the whole sequence.
+// key block store: s_j = q·k_j / √D, p = softmax(s) (written to p, last −
+// first entries), out = Σ_j p_j·v_j (v_j at v + j·ldv), each sum in an order
+// fixed by (first, last) and D alone (see the definition). The training
+// forward and the decoder both compute attention with it, so a query's output
+// is the same bits whether it was computed alone or with the whole sequence.
 template <typename Real>
 void attend_row(Real* out, Real* p, const Real* q, const Real* key_blocks, const Real* v,
                 int64_t ldv, int64_t first, int64_t last, int64_t D);
