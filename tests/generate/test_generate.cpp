@@ -97,6 +97,30 @@ TEST(Generate, LogprobsAgreeWithTheTrainer) {
   }
 }
 
+// RL keeps one generator and trains the model between calls: each call
+// samples from the weights as they are then, not from those the generator
+// was built with (or a previous call saw).
+TEST(Generate, SamplesFromTheWeightsAsTheyAreAtEachCall) {
+  Model m = test_model();
+  const auto reqs = test_requests(3, 2, 1.0f);
+  Generator gen(m, {8, 0, true, true, 1234});
+  const auto before = gen.generate(reqs);
+  for (size_t i = 0; i < m.num_params(); ++i) m.data()[i] *= 1.5f;
+  const auto after = gen.generate(reqs);
+  TrainingGraph graph(m.config(), 1, 64);
+  int64_t changed = 0;
+  for (size_t r = 0; r < reqs.size(); ++r) {
+    std::vector<int32_t> seq = reqs[r].prompt;
+    seq.insert(seq.end(), after[r].tokens.begin(), after[r].tokens.end());
+    const int64_t P = int64_t(reqs[r].prompt.size());
+    graph.forward(m, seq.data(), seq.data() + 1, 1, int64_t(seq.size()) - 1);
+    for (size_t i = 0; i < after[r].tokens.size(); ++i)
+      EXPECT_EQ(after[r].logprobs[i], graph.logprobs()[P - 1 + int64_t(i)]) << "request " << r;
+    changed += before[r].tokens != after[r].tokens || before[r].logprobs != after[r].logprobs;
+  }
+  EXPECT_GT(changed, 0);
+}
+
 TEST(Generate, SameTokensForAnyBatchThreadsOrBatchingMode) {
   const Model m = test_model();
   const auto reqs = test_requests(8, 3, 1.0f);
