@@ -310,6 +310,9 @@ void attention_forward(Real* out, Real* att, const Real* q, const Real* k, const
   }
 }
 
+// Rows per block of the causal products in attention_backward.
+constexpr int64_t kCausalBlock = 64;
+
 template <typename Real>
 void attention_backward(Real* dq, Real* dk, Real* dv, Real* scratch, const Real* dout,
                         const Real* att, const Real* q, const Real* k, const Real* v, int64_t B,
@@ -333,11 +336,17 @@ void attention_backward(Real* dq, Real* dk, Real* dv, Real* scratch, const Real*
       const Real* dob = dout + b * T * os + h * D;
       const Real* qb = q + b * T * qs + h * D;
       Real* dqb = dq + b * T * qs + h * D;
+      // The products skip the blocks above the diagonal, where P and dS are
+      // zero: row block [t0, t1) needs key columns [0, t1) only, key block
+      // [j0, j1) query rows [j0, T) only.
       // dP = dO·Vᵀ ; dV += Pᵀ·dO
-      gemm(false, true, int(T), int(T), int(D), Real(1), dob, int(os), vb, int(vs), Real(0), dp,
-           int(T));
-      gemm(true, false, int(T), int(D), int(T), Real(1), p, int(T), dob, int(os), Real(1), dvb,
-           int(vs));
+      for (int64_t t0 = 0; t0 < T; t0 += kCausalBlock) {
+        const int64_t t1 = std::min(T, t0 + kCausalBlock);
+        gemm(false, true, int(t1 - t0), int(t1), int(D), Real(1), dob + t0 * os, int(os), vb,
+             int(vs), Real(0), dp + t0 * T, int(T));
+        gemm(true, false, int(t1 - t0), int(D), int(T - t0), Real(1), p + t0 * T + t0, int(T),
+             dob + t0 * os, int(os), Real(1), dvb + t0 * vs, int(vs));
+      }
       // dS = P ⊙ (dP − Σ_j dP⊙P) · scale (softmax backward, then the score scale)
       for (int64_t t = 0; t < T; ++t) {
         const Real* pr = p + t * T;
@@ -348,10 +357,13 @@ void attention_backward(Real* dq, Real* dk, Real* dv, Real* scratch, const Real*
         for (int64_t j = t + 1; j < T; ++j) dr[j] = 0;
       }
       // dQ += dS·K ; dK += dSᵀ·Q
-      gemm(false, false, int(T), int(D), int(T), Real(1), dp, int(T), kb, int(ks), Real(1), dqb,
-           int(qs));
-      gemm(true, false, int(T), int(D), int(T), Real(1), dp, int(T), qb, int(qs), Real(1), dkb,
-           int(ks));
+      for (int64_t t0 = 0; t0 < T; t0 += kCausalBlock) {
+        const int64_t t1 = std::min(T, t0 + kCausalBlock);
+        gemm(false, false, int(t1 - t0), int(D), int(t1), Real(1), dp + t0 * T, int(T), kb, int(ks),
+             Real(1), dqb + t0 * qs, int(qs));
+        gemm(true, false, int(t1 - t0), int(D), int(T - t0), Real(1), dp + t0 * T + t0, int(T),
+             qb + t0 * qs, int(qs), Real(1), dkb + t0 * ks, int(ks));
+      }
     }
   }
 }
