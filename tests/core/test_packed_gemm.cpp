@@ -18,18 +18,25 @@ std::vector<float> random_values(int64_t n, uint64_t seed) {
   return v;
 }
 
-// The documented order: one fused multiply-add chain over k from zero.
-std::vector<float> fma_chain(const std::vector<float>& in, const std::vector<float>& w, int64_t N,
-                             int64_t IC, int64_t OC) {
-  std::vector<float> out(size_t(N * OC));
-  for (int64_t n = 0; n < N; ++n)
-    for (int64_t o = 0; o < OC; ++o) {
-      float acc = 0.0f;
-      for (int64_t k = 0; k < IC; ++k)
-        acc = std::fma(in[size_t(n * IC + k)], w[size_t(o * IC + k)], acc);
-      out[size_t(n * OC + o)] = acc;
+// The documented order: out[m][j] = one fused multiply-add chain over k of
+// A(m,k)·B(j,k), from the value in `out` (zero for a fresh product), with
+// A(m,k) = a[m·ars + k·aks] and B(j,k) = b[j·brs + k·bks].
+std::vector<float> fma_chain(const float* a, int64_t ars, int64_t aks, const float* b, int64_t brs,
+                             int64_t bks, int64_t M, int64_t N, int64_t K, std::vector<float> out) {
+  for (int64_t m = 0; m < M; ++m)
+    for (int64_t j = 0; j < N; ++j) {
+      float& acc = out[size_t(m * N + j)];
+      for (int64_t k = 0; k < K; ++k)
+        acc = std::fma(a[m * ars + k * aks], b[j * brs + k * bks], acc);
     }
   return out;
+}
+
+// in (N, IC) · wᵀ for w (OC, IC).
+std::vector<float> fma_chain(const std::vector<float>& in, const std::vector<float>& w, int64_t N,
+                             int64_t IC, int64_t OC) {
+  return fma_chain(in.data(), IC, 1, w.data(), IC, 1, N, OC, IC,
+                   std::vector<float>(size_t(N * OC)));
 }
 
 bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
@@ -105,25 +112,16 @@ TEST(PackedGemm, BackwardProductsEqualTheFmaChain) {
       for (int64_t OC : {5, 33, 64}) {
         const std::vector<float> dout = random_values(N * OC, 10), w = random_values(OC * IC, 11),
                                  inp = random_values(N * IC, 12), dw0 = random_values(OC * IC, 13);
-        std::vector<float> dinp(size_t(N * IC), NAN), expect_dinp(size_t(N * IC));
+        std::vector<float> dinp(size_t(N * IC), NAN);
         panel_matmul(dinp.data(), {dout.data(), OC, 1}, transposed_panels(w.data(), OC, IC), N,
                      false);
-        std::vector<float> dw = dw0, expect_dw = dw0;
+        std::vector<float> dw = dw0;
         panel_matmul(dw.data(), {dout.data(), 1, OC}, transposed_panels(inp.data(), N, IC), OC,
                      true);
-        for (int64_t n = 0; n < N; ++n)
-          for (int64_t i = 0; i < IC; ++i) {
-            float acc = 0.0f;
-            for (int64_t o = 0; o < OC; ++o)
-              acc = std::fma(dout[size_t(n * OC + o)], w[size_t(o * IC + i)], acc);
-            expect_dinp[size_t(n * IC + i)] = acc;
-          }
-        for (int64_t o = 0; o < OC; ++o)
-          for (int64_t i = 0; i < IC; ++i) {
-            float& acc = expect_dw[size_t(o * IC + i)];
-            for (int64_t n = 0; n < N; ++n)
-              acc = std::fma(dout[size_t(n * OC + o)], inp[size_t(n * IC + i)], acc);
-          }
+        const std::vector<float> expect_dinp = fma_chain(dout.data(), OC, 1, w.data(), 1, IC, N, IC,
+                                                         OC, std::vector<float>(dinp.size()));
+        const std::vector<float> expect_dw =
+            fma_chain(dout.data(), 1, OC, inp.data(), 1, IC, OC, IC, N, dw0);
         EXPECT_TRUE(same_bits(dinp, expect_dinp)) << "dinp N " << N << " IC " << IC << " OC " << OC;
         PackedMatrix w_t;
         w_t.pack_transposed(w.data(), OC, IC);
