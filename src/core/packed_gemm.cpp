@@ -44,7 +44,8 @@ __mmask16 lane_mask(int64_t n) {
 // can then address with constant strides.
 template <int kR, bool kPacked>
 void micro_kernel(const float* a, int64_t ars, int64_t aks, const float* b, int64_t bks,
-                  int64_t depth, float* c, int64_t ldc, int64_t columns, bool from_zero) {
+                  int64_t depth, float* c, int64_t ldc, int64_t columns, bool from_zero,
+                  const float* next) {
   if constexpr (kPacked) aks = 1, bks = kPanel;
   const __mmask16 lo = lane_mask(columns), hi = lane_mask(columns - 16);
   __m512 acc_lo[kR], acc_hi[kR];
@@ -58,6 +59,10 @@ void micro_kernel(const float* a, int64_t ars, int64_t aks, const float* b, int6
         kPacked ? _mm512_load_ps(b + k * bks) : _mm512_maskz_loadu_ps(lo, b + k * bks);
     const __m512 b_hi =
         kPacked ? _mm512_load_ps(b + k * bks + 16) : _mm512_maskz_loadu_ps(hi, b + k * bks + 16);
+    if (next) {
+      _mm_prefetch(reinterpret_cast<const char*>(next + k * kPanel), _MM_HINT_T1);
+      _mm_prefetch(reinterpret_cast<const char*>(next + k * kPanel + 16), _MM_HINT_T1);
+    }
     const float* ak = a + k * aks;
 #pragma GCC unroll 16
     for (int r = 0; r < kR; ++r) {
@@ -78,7 +83,8 @@ void micro_kernel(const float* a, int64_t ars, int64_t aks, const float* b, int6
 // The same chains, one element at a time.
 template <int kR, bool kPacked>
 void micro_kernel(const float* a, int64_t ars, int64_t aks, const float* b, int64_t bks,
-                  int64_t depth, float* c, int64_t ldc, int64_t columns, bool from_zero) {
+                  int64_t depth, float* c, int64_t ldc, int64_t columns, bool from_zero,
+                  const float*) {
   for (int r = 0; r < kR; ++r)
     for (int64_t j = 0; j < columns; ++j) {
       float acc = from_zero ? 0.0f : c[r * ldc + j];
@@ -90,7 +96,7 @@ void micro_kernel(const float* a, int64_t ars, int64_t aks, const float* b, int6
 #endif
 
 using MicroKernel = void (*)(const float*, int64_t, int64_t, const float*, int64_t, int64_t, float*,
-                             int64_t, int64_t, bool);
+                             int64_t, int64_t, bool, const float*);
 
 template <bool kPacked, int... kR>
 constexpr auto make_kernels(std::integer_sequence<int, kR...>) {
@@ -176,10 +182,12 @@ void panel_matmul(float* out, StridedMatrix a, const PanelView& b, int64_t M, bo
             (b.packed && a.k_stride == 1 ? packed_kernels
                                          : kernels)[size_t(std::min(kRows, r1 - m) - 1)];
         for (int64_t p = p0; p < p1; ++p)
-          kernel(a.data + m * a.row_stride + k0 * a.k_stride, a.row_stride, a.k_stride,
-                 b.data + p * b.panel_stride + k0 * b.k_stride, b.k_stride, depth,
-                 out + m * N + p * kPanel, N, std::min(kPanel, N - p * kPanel),
-                 k0 == 0 && !accumulate);
+          kernel(
+              a.data + m * a.row_stride + k0 * a.k_stride, a.row_stride, a.k_stride,
+              b.data + p * b.panel_stride + k0 * b.k_stride, b.k_stride, depth,
+              out + m * N + p * kPanel, N, std::min(kPanel, N - p * kPanel), k0 == 0 && !accumulate,
+              b.packed && m == r0 && p + 1 < P ? b.data + (p + 1) * b.panel_stride + k0 * b.k_stride
+                                               : nullptr);
       }
     }
   }

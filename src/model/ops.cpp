@@ -226,12 +226,20 @@ void attend_row(Real* out, Real* p, const Real* q, const Real* key_blocks, const
     const Real* block = key_blocks + b0 * D;
     Lanes even[kChains] = {}, odd[kChains] = {};
     int64_t d = 0;
-    for (; d + 1 < D; d += 2)
-      for (int64_t c = 0; c < kChains; ++c)
-        if (c < blocks) {
+    if (blocks == kChains) {
+      for (; d + 1 < D; d += 2)
+        for (int64_t c = 0; c < kChains; ++c) {
           even[c] += q[d] * load(block + (c * D + d) * kKeyBlock);
           odd[c] += q[d + 1] * load(block + (c * D + d + 1) * kKeyBlock);
         }
+    } else {
+      for (; d + 1 < D; d += 2)
+        for (int64_t c = 0; c < kChains; ++c)
+          if (c < blocks) {
+            even[c] += q[d] * load(block + (c * D + d) * kKeyBlock);
+            odd[c] += q[d + 1] * load(block + (c * D + d + 1) * kKeyBlock);
+          }
+    }
     if (d < D)
       for (int64_t c = 0; c < blocks; ++c) even[c] += q[d] * load(block + (c * D + d) * kKeyBlock);
     for (int64_t c = 0; c < blocks; ++c) {
@@ -247,11 +255,19 @@ void attend_row(Real* out, Real* p, const Real* q, const Real* key_blocks, const
   }
   // Softmax; the sum of the exponentials lane by lane over whole blocks of
   // p, then the lanes in order, then the rest.
-  Real mx = p[0];
-  for (int64_t j = 0; j < len; ++j) mx = std::max(mx, p[j]);
-  for (int64_t j = 0; j < len; ++j) p[j] = fast_exp(p[j] - mx);
-  Lanes lanes = {};
+  // The maximum is exact in any order: lane by lane, then across.
+  Lanes top = Lanes{} + p[0];
   int64_t j = 0;
+  for (; j + kKeyBlock <= len; j += kKeyBlock) {
+    const Lanes x = load(p + j);
+    top = top > x ? top : x;
+  }
+  Real mx = p[0];
+  for (int64_t i = 0; i < kKeyBlock; ++i) mx = std::max(mx, top[i]);
+  for (; j < len; ++j) mx = std::max(mx, p[j]);
+  for (j = 0; j < len; ++j) p[j] = fast_exp(p[j] - mx);
+  Lanes lanes = {};
+  j = 0;
   for (; j + kKeyBlock <= len; j += kKeyBlock) lanes += load(p + j);
   Real sum = 0;
   for (int64_t i = 0; i < kKeyBlock; ++i) sum += lanes[i];
