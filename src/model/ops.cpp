@@ -407,8 +407,8 @@ void swiglu_backward(Real* dgu, const Real* dout, const Real* gu, int64_t N, int
     Real* du = dg + F;
     for (int64_t f = 0; f < F; ++f) {
       const Real sig = Real(1) / (Real(1) + fast_exp(-g[f]));
-      dg[f] += dh[f] * u[f] * sig * (Real(1) + g[f] * (Real(1) - sig));
-      du[f] += dh[f] * g[f] * sig;
+      dg[f] = dh[f] * u[f] * sig * (Real(1) + g[f] * (Real(1) - sig));
+      du[f] = dh[f] * g[f] * sig;
     }
   }
 }
@@ -467,6 +467,12 @@ void add_inplace(Real* y, const Real* x, int64_t n) {
   for (int64_t i = 0; i < n; ++i) y[i] += x[i];
 }
 
+template <typename Real>
+void add(Real* out, const Real* a, const Real* b, int64_t n) {
+#pragma omp parallel for schedule(static) if (n >= kMinParallelWork)
+  for (int64_t i = 0; i < n; ++i) out[i] = a[i] + b[i];
+}
+
 #define R1_INSTANTIATE_OPS(Real)                                                                   \
   template void embedding_forward(Real*, const int32_t*, const Real*, int64_t, int64_t);           \
   template void embedding_backward(Real*, const Real*, const int32_t*, int64_t, int64_t);          \
@@ -502,6 +508,7 @@ void add_inplace(Real* y, const Real* x, int64_t n) {
   template void logprob_backward(Real*, const Real*, const Real*, const Real*, const Real*,        \
                                  const Real*, const int32_t*, int64_t, int64_t);                   \
   template void add_inplace(Real*, const Real*, int64_t);                                          \
+  template void add(Real*, const Real*, const Real*, int64_t);                                     \
   template void scale_inplace(Real*, Real, int64_t);
 
 R1_INSTANTIATE_OPS(float)

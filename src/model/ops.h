@@ -169,7 +169,8 @@ void attention_backward(Real* dq, Real* dk, Real* dv, Real* scratch, const Real*
 // out (N,F) = silu(gu[:, :F]) · gu[:, F:] ; gu is (N,2F)
 template <typename Real>
 void swiglu_forward(Real* out, const Real* gu, int64_t N, int64_t F);
-// dgu (N,2F) += ...
+// dgu (N,2F) = ... — overwritten, not added to: it is gu's only gradient, and
+// overwriting spares clearing it first.
 template <typename Real>
 void swiglu_backward(Real* dgu, const Real* dout, const Real* gu, int64_t N, int64_t F);
 
@@ -192,5 +193,8 @@ void scale_inplace(Real* y, Real s, int64_t n);
 // y (N,C) += x
 template <typename Real>
 void add_inplace(Real* y, const Real* x, int64_t n);
+// out (N,C) = a + b
+template <typename Real>
+void add(Real* out, const Real* a, const Real* b, int64_t n);
 
 }  // namespace r1::ops

@@ -167,16 +167,14 @@ void TrainingGraph::forward_hidden(const Model& model, const int32_t* ids, int64
                            A.qkv.data() + Q + K, B, T, Hq, Hkv, D, Q + K, Q + K, QKV,
                            packed_ ? doc_starts_.data() : nullptr);
     ops::matmul_forward(tmp_.data(), A.att_out.data(), P.o, L.o_bias, N);
-    std::copy(A.res.begin(), A.res.begin() + N * C, A.res_mid.begin());
-    ops::add_inplace(A.res_mid.data(), tmp_.data(), N * C);
+    ops::add(A.res_mid.data(), A.res.data(), tmp_.data(), N * C);
     ops::rmsnorm_forward(A.ln2.data(), A.ln2_rstd.data(), A.res_mid.data(), L.post_norm, N, C,
                          c.rms_norm_eps, C, C);
     ops::matmul_forward(A.gu.data(), A.ln2.data(), P.gate_up, nullptr, N);
     ops::swiglu_forward(A.h.data(), A.gu.data(), N, F);
     ops::matmul_forward(tmp_.data(), A.h.data(), P.down, nullptr, N);
     float* next = l + 1 < layers_.size() ? layers_[l + 1].res.data() : res_final_.data();
-    std::copy(A.res_mid.begin(), A.res_mid.begin() + N * C, next);
-    ops::add_inplace(next, tmp_.data(), N * C);
+    ops::add(next, A.res_mid.data(), tmp_.data(), N * C);
   }
   ops::rmsnorm_forward(lnf_.data(), lnf_rstd_.data(), res_final_.data(), w.final_norm, N, C,
                        c.rms_norm_eps, C, C);
@@ -223,7 +221,6 @@ void TrainingGraph::backward_trunk(const Model& model, float* grads) {
     // MLP block: next = res_mid + down(swiglu(gate_up(norm(res_mid)))).
     weight_t_.pack_transposed(L.down, C, F);
     ops::matmul_backward(dh_.data(), G.down, nullptr, dres_.data(), A.h.data(), weight_t_, N);
-    zero(dgu_, N * 2 * F);
     ops::swiglu_backward(dgu_.data(), dh_.data(), A.gu.data(), N, F);
     weight_t_.pack_transposed(L.gate_up, 2 * F, C);
     ops::matmul_backward(dln_.data(), G.gate_up, nullptr, dgu_.data(), A.ln2.data(), weight_t_, N);
