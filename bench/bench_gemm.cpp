@@ -64,7 +64,7 @@ int main(int argc, char** argv) {
     const double dinp_p = r1::bench::median_seconds(
         [&] {
           w_t.pack_transposed(w.data(), s.OC, s.IC);
-          r1::panel_matmul(dinp.data(), {dout.data(), s.OC, 1}, w_t.view(), 4096, false);
+          r1::packed_matmul(dinp.data(), dout.data(), w_t, 4096);
         },
         args.count);
     const double dinp_b = r1::bench::median_seconds(

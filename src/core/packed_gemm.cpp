@@ -38,15 +38,13 @@ __mmask16 lane_mask(int64_t n) {
   return n >= 16 ? __mmask16(0xFFFF) : n <= 0 ? __mmask16(0) : __mmask16((1u << n) - 1);
 }
 
-// c (rows, up to 32 columns; ldc) = [c +] a (rows, depth; strides ars, aks)
-// · b (depth, 32; row stride bks). kPacked: b is a PackedMatrix panel
-// (aligned, bks = 32, zero past `columns`) and aks = 1, which the compiler
-// can then address with constant strides.
-template <int kR, bool kPacked>
-void micro_kernel(const float* a, int64_t ars, int64_t aks, const float* b, int64_t bks,
-                  int64_t depth, float* c, int64_t ldc, int64_t columns, bool from_zero,
-                  const float* next) {
-  if constexpr (kPacked) aks = 1, bks = kPanel;
+// c (rows, up to 32 columns; ldc) = [c +] a (rows, depth; lda) · b (a panel
+// slice, depth × 32). `next`, when given, is the next panel's slice, fetched
+// into L2 meanwhile: a decode step streams every weight from L3, and the
+// hardware prefetcher alone leaves the kernel waiting.
+template <int kR>
+void micro_kernel(const float* a, int64_t lda, const float* b, int64_t depth, float* c, int64_t ldc,
+                  int64_t columns, bool from_zero, const float* next) {
   const __mmask16 lo = lane_mask(columns), hi = lane_mask(columns - 16);
   __m512 acc_lo[kR], acc_hi[kR];
 #pragma GCC unroll 16
@@ -55,18 +53,15 @@ void micro_kernel(const float* a, int64_t ars, int64_t aks, const float* b, int6
     acc_hi[r] = from_zero ? _mm512_setzero_ps() : _mm512_maskz_loadu_ps(hi, c + r * ldc + 16);
   }
   for (int64_t k = 0; k < depth; ++k) {
-    const __m512 b_lo =
-        kPacked ? _mm512_load_ps(b + k * bks) : _mm512_maskz_loadu_ps(lo, b + k * bks);
-    const __m512 b_hi =
-        kPacked ? _mm512_load_ps(b + k * bks + 16) : _mm512_maskz_loadu_ps(hi, b + k * bks + 16);
+    const __m512 b_lo = _mm512_load_ps(b + k * kPanel);
+    const __m512 b_hi = _mm512_load_ps(b + k * kPanel + 16);
     if (next) {
       _mm_prefetch(reinterpret_cast<const char*>(next + k * kPanel), _MM_HINT_T1);
       _mm_prefetch(reinterpret_cast<const char*>(next + k * kPanel + 16), _MM_HINT_T1);
     }
-    const float* ak = a + k * aks;
 #pragma GCC unroll 16
     for (int r = 0; r < kR; ++r) {
-      const __m512 x = _mm512_set1_ps(ak[r * ars]);
+      const __m512 x = _mm512_set1_ps(a[r * lda + k]);
       acc_lo[r] = _mm512_fmadd_ps(x, b_lo, acc_lo[r]);
       acc_hi[r] = _mm512_fmadd_ps(x, b_hi, acc_hi[r]);
     }
@@ -81,31 +76,29 @@ void micro_kernel(const float* a, int64_t ars, int64_t aks, const float* b, int6
 #else
 
 // The same chains, one element at a time.
-template <int kR, bool kPacked>
-void micro_kernel(const float* a, int64_t ars, int64_t aks, const float* b, int64_t bks,
-                  int64_t depth, float* c, int64_t ldc, int64_t columns, bool from_zero,
-                  const float*) {
+template <int kR>
+void micro_kernel(const float* a, int64_t lda, const float* b, int64_t depth, float* c, int64_t ldc,
+                  int64_t columns, bool from_zero, const float*) {
   for (int r = 0; r < kR; ++r)
     for (int64_t j = 0; j < columns; ++j) {
       float acc = from_zero ? 0.0f : c[r * ldc + j];
-      for (int64_t k = 0; k < depth; ++k) acc = std::fma(a[r * ars + k * aks], b[k * bks + j], acc);
+      for (int64_t k = 0; k < depth; ++k) acc = std::fma(a[r * lda + k], b[k * kPanel + j], acc);
       c[r * ldc + j] = acc;
     }
 }
 
 #endif
 
-using MicroKernel = void (*)(const float*, int64_t, int64_t, const float*, int64_t, int64_t, float*,
-                             int64_t, int64_t, bool, const float*);
+using MicroKernel = void (*)(const float*, int64_t, const float*, int64_t, float*, int64_t, int64_t,
+                             bool, const float*);
 
-template <bool kPacked, int... kR>
+template <int... kR>
 constexpr auto make_kernels(std::integer_sequence<int, kR...>) {
-  return std::array<MicroKernel, sizeof...(kR)>{&micro_kernel<kR + 1, kPacked>...};
+  return std::array<MicroKernel, sizeof...(kR)>{&micro_kernel<kR + 1>...};
 }
 
 // kernels[r - 1] handles r rows.
-constexpr auto kernels = make_kernels<false>(std::make_integer_sequence<int, int(kRows)>{});
-constexpr auto packed_kernels = make_kernels<true>(std::make_integer_sequence<int, int(kRows)>{});
+constexpr auto kernels = make_kernels(std::make_integer_sequence<int, int(kRows)>{});
 
 }  // namespace
 
@@ -153,41 +146,32 @@ void PackedMatrix::pack_transposed(const float* x, int64_t depth, int64_t rows) 
   }
 }
 
-PanelView transposed_panels(const float* x, int64_t depth, int64_t rows) {
-  return {x, rows, depth, kPanel, rows};
-}
-
-void panel_matmul(float* out, StridedMatrix a, const PanelView& b, int64_t M, bool accumulate) {
-  const int64_t K = b.depth, N = b.rows, P = (N + kPanel - 1) / kPanel;
-  if (M <= 0 || N <= 0) return;
+void packed_matmul(float* out, const float* in, const PackedMatrix& w, int64_t N) {
+  const int64_t K = w.cols(), OC = w.rows(), P = (OC + kPanel - 1) / kPanel;
+  if (N <= 0 || OC <= 0) return;
   if (K == 0) {
-    if (!accumulate) std::fill(out, out + M * N, 0.0f);
+    std::fill(out, out + N * OC, 0.0f);
     return;
   }
   // Enough tasks for every thread: split the panels when the rows are few
   // (a decode step).
-  const int64_t row_tasks = (M + kTaskRows - 1) / kTaskRows;
+  const int64_t row_tasks = (N + kTaskRows - 1) / kTaskRows;
   const int64_t threads = omp_in_parallel() ? 1 : omp_get_max_threads();
   int64_t group = kTaskPanels;
   while (group > 1 && row_tasks * ((P + group - 1) / group) < 8 * threads) group /= 2;
   const int64_t groups = (P + group - 1) / group, tasks = row_tasks * groups;
-#pragma omp parallel for schedule(static) if (tasks > 1 && M * N * K >= kMinParallelMacs)
+#pragma omp parallel for schedule(static) if (tasks > 1 && N * OC * K >= kMinParallelMacs)
   for (int64_t task = 0; task < tasks; ++task) {
-    const int64_t r0 = task / groups * kTaskRows, r1 = std::min(M, r0 + kTaskRows);
+    const int64_t r0 = task / groups * kTaskRows, r1 = std::min(N, r0 + kTaskRows);
     const int64_t p0 = task % groups * group, p1 = std::min(P, p0 + group);
     for (int64_t k0 = 0; k0 < K; k0 += kDepth) {
       const int64_t depth = std::min(kDepth, K - k0);
       for (int64_t m = r0; m < r1; m += kRows) {
-        const MicroKernel kernel =
-            (b.packed && a.k_stride == 1 ? packed_kernels
-                                         : kernels)[size_t(std::min(kRows, r1 - m) - 1)];
+        const MicroKernel kernel = kernels[size_t(std::min(kRows, r1 - m) - 1)];
         for (int64_t p = p0; p < p1; ++p)
-          kernel(
-              a.data + m * a.row_stride + k0 * a.k_stride, a.row_stride, a.k_stride,
-              b.data + p * b.panel_stride + k0 * b.k_stride, b.k_stride, depth,
-              out + m * N + p * kPanel, N, std::min(kPanel, N - p * kPanel), k0 == 0 && !accumulate,
-              b.packed && m == r0 && p + 1 < P ? b.data + (p + 1) * b.panel_stride + k0 * b.k_stride
-                                               : nullptr);
+          kernel(in + m * K + k0, K, w.panel(p) + k0 * kPanel, depth, out + m * OC + p * kPanel, OC,
+                 std::min(kPanel, OC - p * kPanel), k0 == 0,
+                 m == r0 && p + 1 < P ? w.panel(p + 1) + k0 * kPanel : nullptr);
       }
     }
   }

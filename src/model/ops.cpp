@@ -136,7 +136,7 @@ void matmul_backward(Nullable<Real>* dinp, Real* dweight, Nullable<Real>* dbias,
 void matmul_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
                      const PackedMatrix& weight_t, int64_t N) {
   const int64_t IC = weight_t.rows(), OC = weight_t.cols();
-  if (dinp) panel_matmul(dinp, {dout, OC, 1}, weight_t.view(), N, false);
+  if (dinp) packed_matmul(dinp, dout, weight_t, N);
   gemm(true, false, int(OC), int(IC), int(N), 1.0f, dout, int(OC), inp, int(IC), 1.0f, dweight,
        int(IC));
   if (dbias) bias_backward(dbias, dout, N, OC);
@@ -253,9 +253,9 @@ void attend_row(Real* out, Real* p, const Real* q, const Real* key_blocks, const
       }
     }
   }
-  // Softmax; the sum of the exponentials lane by lane over whole blocks of
-  // p, then the lanes in order, then the rest.
-  // The maximum is exact in any order: lane by lane, then across.
+  // Softmax. The maximum is exact in any order: lane by lane, then across;
+  // the sum of the exponentials lane by lane over whole blocks of p, then
+  // the lanes in order, then the rest.
   Lanes top = Lanes{} + p[0];
   int64_t j = 0;
   for (; j + kKeyBlock <= len; j += kKeyBlock) {
