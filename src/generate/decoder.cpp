@@ -161,9 +161,10 @@ void Decoder::decode_rows(const int64_t* slots, const int32_t* tokens, const int
 #pragma omp parallel for schedule(static)
     for (int64_t ih = 0; ih < n * Hq; ++ih) {
       const int64_t i = ih / Hq, hq = ih % Hq, kvh = hq / group;
-      ops::attend_row(att_out + i * Q + hq * D, scores + ih * max_seq_, qk + i * (Q + K) + hq * D,
-                      keys_at(l, slots[i], kvh), v_at(l, slots[i], 0) + kvh * D, K, 0,
-                      int64_t(positions[i]) + 1, D);
+      const int64_t first = 0, last = int64_t(positions[i]) + 1;
+      ops::attend_rows(att_out + i * Q + hq * D, 0, scores + ih * max_seq_, 0,
+                       qk + i * (Q + K) + hq * D, 0, keys_at(l, slots[i], kvh),
+                       v_at(l, slots[i], 0) + kvh * D, K, &first, &last, 1, D);
     }
     ops::matmul_forward(tmp, att_out, P.o, L.o_bias, n);
     ops::add_inplace(x, tmp, n * C);

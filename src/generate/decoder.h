@@ -37,7 +37,7 @@ class Decoder {
   int64_t max_seq() const { return max_seq_; }
 
  private:
-  // Keys are cached as attend_row reads them, one key block store per
+  // Keys are cached as attend_rows reads them, one key block store per
   // (layer, slot, kv head); values as (L, slots, max_seq, kv_dim).
   float* keys_at(int64_t layer, int64_t slot, int64_t kv_head);
   float* v_at(int64_t layer, int64_t slot, int64_t pos);

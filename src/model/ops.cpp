@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <type_traits>
 #include <vector>
 
+#include "core/check.h"
 #include "core/gemm.h"
 
 namespace r1::ops {
@@ -205,100 +207,141 @@ void rope_backward_rows(Real* dx, const Real* cos, const Real* sin, int64_t N, i
   rope_apply(dx, cos, sin, N, int64_t(1), H, D, stride, int64_t(0), positions, -Real(1));
 }
 
-template <typename Real>
-void attend_row(Real* out, Real* p, const Real* q, const Real* key_blocks, const Real* v,
-                int64_t ldv, int64_t first, int64_t last, int64_t D) {
-  // kKeyBlock lanes of Real. Every sum below is a fixed set of chains, each in
-  // ascending order, added in a fixed order; several independent chains run
-  // at once to hide the latency of the multiply-adds.
+namespace {
+
+// Attention for R query rows of one head at once (R ≤ kAttendRows): each key
+// block and value row loaded serves every row of the tile. Each score and
+// output component is one multiply-add chain whose order depends on its own
+// row's key range alone, so a row gets the same bits in any tile.
+template <typename Real, int R>
+void attend_tile(Real* out, int64_t ldo, Real* p, int64_t ldp, const Real* q, int64_t ldq,
+                 const Real* key_blocks, const Real* v, int64_t ldv, const int64_t* first,
+                 const int64_t* last, int64_t D) {
   typedef Real Lanes __attribute__((vector_size(kKeyBlock * sizeof(Real))));
-  constexpr int64_t kChains = 4;
+  // Key blocks per sweep: R·kBlocks score chains in flight.
+  constexpr int64_t kBlocks = R == 1 ? 8 : 4;
   const auto load = [](const Real* x) {
     Lanes l;
     std::memcpy(&l, x, sizeof l);
     return l;
   };
   const Real scale = Real(1) / std::sqrt(Real(D));
-  const int64_t len = last - first;
-  // Scores, kChains key blocks at a time: s = (Σ_{d even} + Σ_{d odd}) q_d·k_jd.
-  for (int64_t b0 = first / kKeyBlock * kKeyBlock; b0 < last; b0 += kChains * kKeyBlock) {
-    const int64_t blocks = std::min(kChains, (last - b0 + kKeyBlock - 1) / kKeyBlock);
+  int64_t lo = first[0], hi = last[0], common_lo = first[0], common_hi = last[0];
+  for (int r = 1; r < R; ++r) {
+    lo = std::min(lo, first[r]);
+    hi = std::max(hi, last[r]);
+    common_lo = std::max(common_lo, first[r]);
+    common_hi = std::min(common_hi, last[r]);
+  }
+  // Scores s_rj = (Σ_d q_rd·k_jd)·scale, stored where j is in row r's range.
+  for (int64_t b0 = lo / kKeyBlock * kKeyBlock; b0 < hi; b0 += kBlocks * kKeyBlock) {
+    const int64_t blocks = std::min(kBlocks, (hi - b0 + kKeyBlock - 1) / kKeyBlock);
     const Real* block = key_blocks + b0 * D;
-    Lanes even[kChains] = {}, odd[kChains] = {};
-    int64_t d = 0;
-    if (blocks == kChains) {
-      for (; d + 1 < D; d += 2)
-        for (int64_t c = 0; c < kChains; ++c) {
-          even[c] += q[d] * load(block + (c * D + d) * kKeyBlock);
-          odd[c] += q[d + 1] * load(block + (c * D + d + 1) * kKeyBlock);
+    Lanes acc[R][kBlocks] = {};
+    if (blocks == kBlocks) {
+      for (int64_t d = 0; d < D; ++d)
+        for (int64_t c = 0; c < kBlocks; ++c) {
+          const Lanes k = load(block + (c * D + d) * kKeyBlock);
+          for (int r = 0; r < R; ++r) acc[r][c] += q[r * ldq + d] * k;
         }
     } else {
-      for (; d + 1 < D; d += 2)
-        for (int64_t c = 0; c < kChains; ++c)
+      for (int64_t d = 0; d < D; ++d)
+        for (int64_t c = 0; c < kBlocks; ++c)
           if (c < blocks) {
-            even[c] += q[d] * load(block + (c * D + d) * kKeyBlock);
-            odd[c] += q[d + 1] * load(block + (c * D + d + 1) * kKeyBlock);
+            const Lanes k = load(block + (c * D + d) * kKeyBlock);
+            for (int r = 0; r < R; ++r) acc[r][c] += q[r * ldq + d] * k;
           }
     }
-    if (d < D)
-      for (int64_t c = 0; c < blocks; ++c) even[c] += q[d] * load(block + (c * D + d) * kKeyBlock);
-    for (int64_t c = 0; c < blocks; ++c) {
-      const Lanes scores = (even[c] + odd[c]) * scale;
-      const int64_t j0 = b0 + c * kKeyBlock;
-      if (j0 >= first && j0 + kKeyBlock <= last) {
-        std::memcpy(p + j0 - first, &scores, sizeof scores);
-      } else {
-        for (int64_t j = std::max(first, j0); j < std::min(last, j0 + kKeyBlock); ++j)
-          p[j - first] = scores[j - j0];
+    for (int r = 0; r < R; ++r)
+      for (int64_t c = 0; c < blocks; ++c) {
+        const Lanes scores = acc[r][c] * scale;
+        const int64_t j0 = b0 + c * kKeyBlock;
+        Real* pr = p + r * ldp;
+        if (j0 >= first[r] && j0 + kKeyBlock <= last[r]) {
+          std::memcpy(pr + j0, &scores, sizeof scores);
+        } else {
+          for (int64_t j = std::max(first[r], j0); j < std::min(last[r], j0 + kKeyBlock); ++j)
+            pr[j] = scores[j - j0];
+        }
       }
+  }
+  // Softmax per row. The maximum is exact in any order: lane by lane, then
+  // across; the sum of the exponentials lane by lane over whole blocks from
+  // the row's first key, then the lanes in order, then the rest.
+  for (int r = 0; r < R; ++r) {
+    Real* pr = p + r * ldp + first[r];
+    const int64_t len = last[r] - first[r];
+    Lanes top = Lanes{} + pr[0];
+    int64_t j = 0;
+    for (; j + kKeyBlock <= len; j += kKeyBlock) {
+      const Lanes x = load(pr + j);
+      top = top > x ? top : x;
     }
+    Real mx = pr[0];
+    for (int64_t i = 0; i < kKeyBlock; ++i) mx = std::max(mx, top[i]);
+    for (; j < len; ++j) mx = std::max(mx, pr[j]);
+    for (j = 0; j < len; ++j) pr[j] = fast_exp(pr[j] - mx);
+    Lanes lanes = {};
+    j = 0;
+    for (; j + kKeyBlock <= len; j += kKeyBlock) lanes += load(pr + j);
+    Real sum = 0;
+    for (int64_t i = 0; i < kKeyBlock; ++i) sum += lanes[i];
+    for (; j < len; ++j) sum += pr[j];
+    const Real inv = Real(1) / sum;
+    for (j = 0; j < len; ++j) pr[j] *= inv;
   }
-  // Softmax. The maximum is exact in any order: lane by lane, then across;
-  // the sum of the exponentials lane by lane over whole blocks of p, then
-  // the lanes in order, then the rest.
-  Lanes top = Lanes{} + p[0];
-  int64_t j = 0;
-  for (; j + kKeyBlock <= len; j += kKeyBlock) {
-    const Lanes x = load(p + j);
-    top = top > x ? top : x;
-  }
-  Real mx = p[0];
-  for (int64_t i = 0; i < kKeyBlock; ++i) mx = std::max(mx, top[i]);
-  for (; j < len; ++j) mx = std::max(mx, p[j]);
-  for (j = 0; j < len; ++j) p[j] = fast_exp(p[j] - mx);
-  Lanes lanes = {};
-  j = 0;
-  for (; j + kKeyBlock <= len; j += kKeyBlock) lanes += load(p + j);
-  Real sum = 0;
-  for (int64_t i = 0; i < kKeyBlock; ++i) sum += lanes[i];
-  for (; j < len; ++j) sum += p[j];
-  const Real inv = Real(1) / sum;
-  for (j = 0; j < len; ++j) p[j] *= inv;
-  // out_d = Σ_{j even} p_j·v_jd + Σ_{j odd} p_j·v_jd, kChains·kKeyBlock
-  // components at a time held in registers, then the rest one by one.
-  const Real* vf = v + first * ldv;
+  // out_rd = Σ_j p_rj·v_jd over j ascending in row r's range: first the keys
+  // before the tile's common range row by row, then the common range for all
+  // rows, then the keys after it.
+  const bool shared = common_lo < common_hi;
+  const auto accumulate = [&](auto width, int64_t d0) {
+    constexpr int64_t kVectors = decltype(width)::value;
+    Lanes acc[R][kVectors] = {};
+    const auto row_range = [&](int r, int64_t j0, int64_t j1) {
+      for (int64_t j = j0; j < j1; ++j)
+        for (int64_t c = 0; c < kVectors; ++c)
+          acc[r][c] += p[r * ldp + j] * load(v + j * ldv + d0 + c * kKeyBlock);
+    };
+    for (int r = 0; r < R; ++r) row_range(r, first[r], shared ? common_lo : last[r]);
+    if (shared)
+      for (int64_t j = common_lo; j < common_hi; ++j)
+        for (int64_t c = 0; c < kVectors; ++c) {
+          const Lanes x = load(v + j * ldv + d0 + c * kKeyBlock);
+          for (int r = 0; r < R; ++r) acc[r][c] += p[r * ldp + j] * x;
+        }
+    if (shared)
+      for (int r = 0; r < R; ++r) row_range(r, common_hi, last[r]);
+    for (int r = 0; r < R; ++r) std::memcpy(out + r * ldo + d0, acc[r], sizeof acc[r]);
+  };
   int64_t d0 = 0;
-  for (; d0 + kChains * kKeyBlock <= D; d0 += kChains * kKeyBlock) {
-    Lanes even[kChains] = {}, odd[kChains] = {};
-    for (j = 0; j + 1 < len; j += 2)
-      for (int64_t c = 0; c < kChains; ++c) {
-        even[c] += p[j] * load(vf + j * ldv + d0 + c * kKeyBlock);
-        odd[c] += p[j + 1] * load(vf + (j + 1) * ldv + d0 + c * kKeyBlock);
-      }
-    if (j < len)
-      for (int64_t c = 0; c < kChains; ++c)
-        even[c] += p[j] * load(vf + j * ldv + d0 + c * kKeyBlock);
-    for (int64_t c = 0; c < kChains; ++c) even[c] += odd[c];
-    std::memcpy(out + d0, even, sizeof even);
-  }
-  for (int64_t d = d0; d < D; ++d) {
-    Real even = 0, odd = 0;
-    for (j = 0; j + 1 < len; j += 2) {
-      even += p[j] * vf[j * ldv + d];
-      odd += p[j + 1] * vf[(j + 1) * ldv + d];
+  for (; d0 + 4 * kKeyBlock <= D; d0 += 4 * kKeyBlock)
+    accumulate(std::integral_constant<int64_t, 4>{}, d0);
+  for (; d0 + kKeyBlock <= D; d0 += kKeyBlock) accumulate(std::integral_constant<int64_t, 1>{}, d0);
+  for (int64_t d = d0; d < D; ++d)
+    for (int r = 0; r < R; ++r) {
+      Real acc = 0;
+      for (int64_t j = first[r]; j < last[r]; ++j) acc += p[r * ldp + j] * v[j * ldv + d];
+      out[r * ldo + d] = acc;
     }
-    if (j < len) even += p[j] * vf[j * ldv + d];
-    out[d] = even + odd;
+}
+
+}  // namespace
+
+template <typename Real>
+void attend_rows(Real* out, int64_t ldo, Real* p, int64_t ldp, const Real* q, int64_t ldq,
+                 const Real* key_blocks, const Real* v, int64_t ldv, const int64_t* first,
+                 const int64_t* last, int64_t rows, int64_t D) {
+  switch (rows) {
+    case 1:
+      return attend_tile<Real, 1>(out, ldo, p, ldp, q, ldq, key_blocks, v, ldv, first, last, D);
+    case 2:
+      return attend_tile<Real, 2>(out, ldo, p, ldp, q, ldq, key_blocks, v, ldv, first, last, D);
+    case 3:
+      return attend_tile<Real, 3>(out, ldo, p, ldp, q, ldq, key_blocks, v, ldv, first, last, D);
+    case 4:
+      return attend_tile<Real, 4>(out, ldo, p, ldp, q, ldq, key_blocks, v, ldv, first, last, D);
+    default:
+      R1_CHECK(false, "attend_rows: {} rows (1 to {})", rows, kAttendRows);
   }
 }
 
@@ -316,12 +359,20 @@ void attention_forward(Real* out, Real* att, const Real* q, const Real* k, const
     for (int64_t j = 0; j < T; ++j) store_key(key_blocks.data(), j, kb + j * ks, D);
     const Real* vb = v + b * T * vs + kvh * D;
     Real* p = att + bh * T * T;
-    for (int64_t t = 0; t < T; ++t) {
-      const int64_t s = starts ? int64_t(starts[b * T + t]) : 0;
-      for (int64_t j = 0; j < s; ++j) p[t * T + j] = 0;
-      attend_row(out + (b * T + t) * Hq * D + h * D, p + t * T + s, q + (b * T + t) * qs + h * D,
-                 key_blocks.data(), vb, vs, s, t + 1, D);
-      for (int64_t j = t + 1; j < T; ++j) p[t * T + j] = 0;
+    for (int64_t t0 = 0; t0 < T; t0 += kAttendRows) {
+      const int64_t rows = std::min(kAttendRows, T - t0);
+      int64_t first[kAttendRows], last[kAttendRows];
+      for (int64_t r = 0; r < rows; ++r) {
+        first[r] = starts ? int64_t(starts[b * T + t0 + r]) : 0;
+        last[r] = t0 + r + 1;
+      }
+      attend_rows(out + (b * T + t0) * Hq * D + h * D, Hq * D, p + t0 * T, T,
+                  q + (b * T + t0) * qs + h * D, qs, key_blocks.data(), vb, vs, first, last, rows,
+                  D);
+      for (int64_t r = 0; r < rows; ++r) {
+        std::fill(p + (t0 + r) * T, p + (t0 + r) * T + first[r], Real(0));
+        std::fill(p + (t0 + r) * T + last[r], p + (t0 + r + 1) * T, Real(0));
+      }
     }
   }
 }
@@ -334,6 +385,12 @@ void attention_backward(Real* dq, Real* dk, Real* dv, Real* scratch, const Real*
                         const Real* att, const Real* q, const Real* k, const Real* v, int64_t B,
                         int64_t T, int64_t Hq, int64_t Hkv, int64_t D, int64_t qs, int64_t ks,
                         int64_t vs) {
+  typedef Real Lanes __attribute__((vector_size(kKeyBlock * sizeof(Real))));
+  const auto load = [](const Real* x) {
+    Lanes l;
+    std::memcpy(&l, x, sizeof l);
+    return l;
+  };
   const int64_t group = Hq / Hkv;
   const Real scale = Real(1) / std::sqrt(Real(D));
   const int64_t os = Hq * D;
@@ -363,14 +420,20 @@ void attention_backward(Real* dq, Real* dk, Real* dv, Real* scratch, const Real*
         gemm(true, false, int(t1 - t0), int(D), int(T - t0), Real(1), p + t0 * T + t0, int(T),
              dob + t0 * os, int(os), Real(1), dvb + t0 * vs, int(vs));
       }
-      // dS = P ⊙ (dP − Σ_j dP⊙P) · scale (softmax backward, then the score scale)
+      // dS = P ⊙ (dP − Σ_j dP⊙P) · scale (softmax backward, then the score
+      // scale); the sum lane by lane (a single chain would serialize on the
+      // multiply-add latency), then across the lanes.
       for (int64_t t = 0; t < T; ++t) {
         const Real* pr = p + t * T;
         Real* dr = dp + t * T;
+        Lanes lanes = {};
+        int64_t j = 0;
+        for (; j + kKeyBlock <= t + 1; j += kKeyBlock) lanes += load(dr + j) * load(pr + j);
         Real dot = 0;
-        for (int64_t j = 0; j <= t; ++j) dot += dr[j] * pr[j];
-        for (int64_t j = 0; j <= t; ++j) dr[j] = pr[j] * (dr[j] - dot) * scale;
-        for (int64_t j = t + 1; j < T; ++j) dr[j] = 0;
+        for (int64_t i = 0; i < kKeyBlock; ++i) dot += lanes[i];
+        for (; j <= t; ++j) dot += dr[j] * pr[j];
+        for (j = 0; j <= t; ++j) dr[j] = pr[j] * (dr[j] - dot) * scale;
+        for (j = t + 1; j < T; ++j) dr[j] = 0;
       }
       // dQ += dS·K ; dK += dSᵀ·Q
       for (int64_t t0 = 0; t0 < T; t0 += kCausalBlock) {
@@ -493,8 +556,9 @@ void add(Real* out, const Real* a, const Real* b, int64_t n) {
   template void rope_backward_rows(Real*, const Real*, const Real*, int64_t, int64_t, int64_t,     \
                                    int64_t, const int32_t*);                                       \
   template void rope_tables(Real*, Real*, int64_t, int64_t, double);                               \
-  template void attend_row(Real*, Real*, const Real*, const Real*, const Real*, int64_t, int64_t,  \
-                           int64_t, int64_t);                                                      \
+  template void attend_rows(Real*, int64_t, Real*, int64_t, const Real*, int64_t, const Real*,     \
+                            const Real*, int64_t, const int64_t*, const int64_t*, int64_t,         \
+                            int64_t);                                                              \
   template void attention_forward(Real*, Real*, const Real*, const Real*, const Real*, int64_t,    \
                                   int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,   \
                                   const int32_t*);                                                 \

@@ -122,7 +122,7 @@ inline double fast_exp(double x) {
   return std::exp(x);
 }
 
-// Keys for attend_row: blocks of kKeyBlock positions, each (D, kKeyBlock) —
+// Keys for attend_rows: blocks of kKeyBlock positions, each (D, kKeyBlock) —
 // key j's component d at block j / kKeyBlock, [d][j % kKeyBlock] — so that a
 // query's scores for a block are one vector sweep over d.
 inline constexpr int64_t kKeyBlock = 16;
@@ -137,15 +137,20 @@ void store_key(Real* blocks, int64_t j, const Real* k, int64_t D) {
   for (int64_t d = 0; d < D; ++d) dst[d * kKeyBlock] = k[d];
 }
 
-// One query row of attention over the keys at positions [first, last) of a
-// key block store: s_j = q·k_j / √D, p = softmax(s) (written to p, last −
-// first entries), out = Σ_j p_j·v_j (v_j at v + j·ldv), each sum in an order
-// fixed by (first, last) and D alone (see the definition). The training
-// forward and the decoder both compute attention with it, so a query's output
-// is the same bits whether it was computed alone or with the whole sequence.
+// Query rows r < rows (≤ kAttendRows) of one head, row r's query at
+// q + r·ldq, over the keys at positions [first[r], last[r]) of a key block
+// store: s_j = q·k_j / √D, p = softmax(s) (written to p + r·ldp at columns
+// first[r] … last[r] − 1), out + r·ldo = Σ_j p_j·v_j (v_j at v + j·ldv).
+// Every sum is a chain in an order fixed by the row's own key range and D
+// (see the definition), not by the other rows. The training forward (tiles of
+// rows) and the decoder (one row) both compute attention with it, so a
+// query's output is the same bits whether it was computed alone or with the
+// whole sequence.
+inline constexpr int64_t kAttendRows = 4;
 template <typename Real>
-void attend_row(Real* out, Real* p, const Real* q, const Real* key_blocks, const Real* v,
-                int64_t ldv, int64_t first, int64_t last, int64_t D);
+void attend_rows(Real* out, int64_t ldo, Real* p, int64_t ldp, const Real* q, int64_t ldq,
+                 const Real* key_blocks, const Real* v, int64_t ldv, const int64_t* first,
+                 const int64_t* last, int64_t rows, int64_t D);
 
 // Causal grouped-query attention.
 // q (B,T,Hq,D) row stride qs; k, v (B,T,Hkv,D) row strides ks, vs;
