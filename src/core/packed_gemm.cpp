@@ -100,6 +100,22 @@ constexpr auto make_kernels(std::integer_sequence<int, kR...>) {
 // kernels[r - 1] handles r rows.
 constexpr auto kernels = make_kernels(std::make_integer_sequence<int, int(kRows)>{});
 
+// Rows [r0, r1) × panels [p0, p1) of out = in · Wᵀ, on the calling thread.
+void multiply_block(float* out, const float* in, const PackedMatrix& w, int64_t r0, int64_t r1,
+                    int64_t p0, int64_t p1) {
+  const int64_t K = w.cols(), OC = w.rows(), P = (OC + kPanel - 1) / kPanel;
+  for (int64_t k0 = 0; k0 < K; k0 += kDepth) {
+    const int64_t depth = std::min(kDepth, K - k0);
+    for (int64_t m = r0; m < r1; m += kRows) {
+      const MicroKernel kernel = kernels[size_t(std::min(kRows, r1 - m) - 1)];
+      for (int64_t p = p0; p < p1; ++p)
+        kernel(in + m * K + k0, K, w.panel(p) + k0 * kPanel, depth, out + m * OC + p * kPanel, OC,
+               std::min(kPanel, OC - p * kPanel), k0 == 0,
+               m == r0 && p + 1 < P ? w.panel(p + 1) + k0 * kPanel : nullptr);
+    }
+  }
+}
+
 }  // namespace
 
 void PackedMatrix::Free::operator()(float* p) const {
@@ -162,19 +178,24 @@ void packed_matmul(float* out, const float* in, const PackedMatrix& w, int64_t N
   const int64_t groups = (P + group - 1) / group, tasks = row_tasks * groups;
 #pragma omp parallel for schedule(static) if (tasks > 1 && N * OC * K >= kMinParallelMacs)
   for (int64_t task = 0; task < tasks; ++task) {
-    const int64_t r0 = task / groups * kTaskRows, r1 = std::min(N, r0 + kTaskRows);
-    const int64_t p0 = task % groups * group, p1 = std::min(P, p0 + group);
-    for (int64_t k0 = 0; k0 < K; k0 += kDepth) {
-      const int64_t depth = std::min(kDepth, K - k0);
-      for (int64_t m = r0; m < r1; m += kRows) {
-        const MicroKernel kernel = kernels[size_t(std::min(kRows, r1 - m) - 1)];
-        for (int64_t p = p0; p < p1; ++p)
-          kernel(in + m * K + k0, K, w.panel(p) + k0 * kPanel, depth, out + m * OC + p * kPanel, OC,
-                 std::min(kPanel, OC - p * kPanel), k0 == 0,
-                 m == r0 && p + 1 < P ? w.panel(p + 1) + k0 * kPanel : nullptr);
-      }
-    }
+    const int64_t r0 = task / groups * kTaskRows, p0 = task % groups * group;
+    multiply_block(out, in, w, r0, std::min(N, r0 + kTaskRows), p0, std::min(P, p0 + group));
   }
+}
+
+void packed_matmul_panels(float* out, const float* in, const PackedMatrix& w, int64_t N, int64_t p0,
+                          int64_t p1) {
+  if (N <= 0 || p0 >= p1) return;
+  if (w.cols() == 0) {
+    for (int64_t n = 0; n < N; ++n)
+      std::fill(out + n * w.rows() + p0 * kPanel,
+                out + n * w.rows() + std::min(w.rows(), p1 * kPanel), 0.0f);
+    return;
+  }
+  for (int64_t r0 = 0; r0 < N; r0 += kTaskRows)
+    for (int64_t g0 = p0; g0 < p1; g0 += kTaskPanels)
+      multiply_block(out, in, w, r0, std::min(N, r0 + kTaskRows), g0,
+                     std::min(p1, g0 + kTaskPanels));
 }
 
 }  // namespace r1

@@ -43,5 +43,10 @@ class PackedMatrix {
 
 // out (N, W.rows()) = in (N, W.cols()) · Wᵀ, both row-major and contiguous.
 void packed_matmul(float* out, const float* in, const PackedMatrix& w, int64_t N);
+// Output columns [p0·kPanel, p1·kPanel) of the same product (panels p0 … p1 −
+// 1) on the calling thread, with the same bits: a team of threads splits a
+// decode step's products by panels, each thread reading only its share of W.
+void packed_matmul_panels(float* out, const float* in, const PackedMatrix& w, int64_t N, int64_t p0,
+                          int64_t p1);
 
 }  // namespace r1

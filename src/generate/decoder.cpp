@@ -90,39 +90,63 @@ const float* Decoder::decode(const int64_t* slots, const int32_t* tokens, const 
   for (int64_t i = 0; i < n; ++i)
     R1_CHECK(positions[i] >= 0 && positions[i] < max_seq_,
              "position {} is outside the context of {}", positions[i], max_seq_);
-  // Rows do not depend on each other, so with enough of them each thread
-  // takes a share of the rows through the whole model: one parallel region
-  // per step instead of several per layer (each a barrier where one thread
-  // waits for the other, which costs most when another process holds a
-  // core). The GEMMs inside then run single-threaded on fewer rows; their
-  // rows are computed independently, so the result is the same bits.
+  // One parallel region per step, not one per op. With enough rows each
+  // thread takes its share of them through the whole model; with few (a
+  // single sequence) the threads split each projection's panels and the
+  // per-row work, meeting at a barrier between. Either way every element is
+  // computed as it would be alone: the same bits for any thread count.
   const int64_t threads = contended_threads();
   if (threads > 1 && n >= threads * kMinRowsPerThread) {
 #pragma omp parallel num_threads(int(threads))
     {
       const int64_t t = omp_get_thread_num(), T = omp_get_num_threads();
       const int64_t begin = n * t / T, end = n * (t + 1) / T;
-      if (end > begin) decode_rows(slots, tokens, positions, begin, end);
+      if (end > begin)
+        decode_team(slots + begin, tokens + begin, positions + begin, end - begin, 0, 1, begin);
     }
+  } else if (threads > 1) {
+#pragma omp parallel num_threads(int(threads))
+    decode_team(slots, tokens, positions, n, omp_get_thread_num(), omp_get_num_threads(), 0);
   } else if (threads < num_threads()) {
     const ScopedThreads one(1);
-    decode_rows(slots, tokens, positions, 0, n);
+    decode_team(slots, tokens, positions, n, 0, 1, 0);
   } else {
-    decode_rows(slots, tokens, positions, 0, n);
+    decode_team(slots, tokens, positions, n, 0, 1, 0);
   }
   return logits_.data();
 }
 
-void Decoder::decode_rows(const int64_t* slots, const int32_t* tokens, const int32_t* positions,
-                          int64_t begin, int64_t end) {
+void Decoder::decode_team(const int64_t* slots, const int32_t* tokens, const int32_t* positions,
+                          int64_t n, int64_t t, int64_t T, int64_t begin) {
   const ModelConfig& c = model_.config();
-  const int64_t C = c.hidden_size, F = c.intermediate_size, V = c.vocab_size;
+  const int64_t C = c.hidden_size, F = c.intermediate_size;
   const int64_t Q = c.q_dim(), K = c.kv_dim(), QKV = c.qkv_dim(), D = c.head_dim;
   const int64_t Hq = c.num_heads, Hkv = c.num_kv_heads, group = Hq / Hkv;
-  const int64_t n = end - begin;
-  slots += begin;
-  tokens += begin;
-  positions += begin;
+  const auto barrier = [T] {
+    if (T > 1) {
+#pragma omp barrier
+    }
+  };
+  // This thread's rows [r0, r1) of n.
+  const int64_t r0 = n * t / T, r1 = n * (t + 1) / T, rows = r1 - r0;
+  // out (n, W.rows()) = in · Wᵀ [+ bias] [added to add_to], this thread's
+  // panels; then the barrier after which every column is there.
+  const auto project = [&](float* out, const float* in, const PackedMatrix& w, const float* bias,
+                           float* add_to) {
+    const int64_t OC = w.rows(), P = (OC + PackedMatrix::kPanel - 1) / PackedMatrix::kPanel;
+    const int64_t p0 = P * t / T, p1 = P * (t + 1) / T;
+    const int64_t c0 = std::min(OC, p0 * PackedMatrix::kPanel);
+    const int64_t c1 = std::min(OC, p1 * PackedMatrix::kPanel);
+    packed_matmul_panels(out, in, w, n, p0, p1);
+    for (int64_t i = 0; i < n; ++i) {
+      if (bias)
+        for (int64_t o = c0; o < c1; ++o) out[i * OC + o] += bias[o];
+      if (add_to)
+        for (int64_t o = c0; o < c1; ++o) add_to[i * OC + o] += out[i * OC + o];
+    }
+    barrier();
+  };
+  // The buffers' rows from `begin` on.
   float* x = x_.data() + begin * C;
   float* ln = ln_.data() + begin * C;
   float* rstd = rstd_.data() + begin;
@@ -135,47 +159,59 @@ void Decoder::decode_rows(const int64_t* slots, const int32_t* tokens, const int
   float* h = h_.data() + begin * F;
   float* scores = scores_.data() + begin * Hq * max_seq_;
   const Weights& w = model_.weights();
-  ops::embedding_forward(x, tokens, w.embed, n, C);
+  ops::embedding_forward(x + r0 * C, tokens + r0, w.embed, rows, C);
+  // Each layer's input norm is taken at the end of the one before.
+  ops::rmsnorm_forward(ln + r0 * C, rstd + r0, x + r0 * C,
+                       c.num_layers > 0 ? w.layers[0].input_norm : w.final_norm, rows, C,
+                       c.rms_norm_eps, C, C);
+  barrier();
   for (int64_t l = 0; l < c.num_layers; ++l) {
     const LayerWeights& L = w.layers[size_t(l)];
     const PackedLayer& P = packed_.layers[size_t(l)];
-    ops::rmsnorm_forward(ln, rstd, x, L.input_norm, n, C, c.rms_norm_eps, C, C);
-    ops::matmul_forward(qkv, ln, P.qkv, L.qkv_bias, n);
+    project(qkv, ln, P.qkv, L.qkv_bias, nullptr);
+    // This thread's rows: q/k norms, rotation, the cache, attention.
+    float* qk_rows = qk + r0 * (Q + K);
+    const float* qkv_rows = qkv + r0 * QKV;
     if (c.qk_norm) {
       for (int64_t hd = 0; hd < Hq + Hkv; ++hd)
-        ops::rmsnorm_forward(qk + hd * D, qk_rstd + hd * n, qkv + hd * D,
-                             hd < Hq ? L.q_norm : L.k_norm, n, D, c.rms_norm_eps, QKV, Q + K);
+        ops::rmsnorm_forward(qk_rows + hd * D, qk_rstd + hd * n + r0, qkv_rows + hd * D,
+                             hd < Hq ? L.q_norm : L.k_norm, rows, D, c.rms_norm_eps, QKV, Q + K);
     } else {
-      for (int64_t i = 0; i < n; ++i)
-        std::memcpy(qk + i * (Q + K), qkv + i * QKV, size_t(Q + K) * sizeof(float));
+      for (int64_t i = 0; i < rows; ++i)
+        std::memcpy(qk_rows + i * (Q + K), qkv_rows + i * QKV, size_t(Q + K) * sizeof(float));
     }
-    ops::rope_forward_rows(qk, rope_cos_.data(), rope_sin_.data(), n, Hq + Hkv, D, Q + K,
-                           positions);
-    for (int64_t i = 0; i < n; ++i) {
+    ops::rope_forward_rows(qk_rows, rope_cos_.data(), rope_sin_.data(), rows, Hq + Hkv, D, Q + K,
+                           positions + r0);
+    for (int64_t i = r0; i < r1; ++i) {
       store_k(l, slots[i], positions[i], qk + i * (Q + K) + Q);
       std::memcpy(v_at(l, slots[i], positions[i]), qkv + i * QKV + Q + K,
                   size_t(K) * sizeof(float));
     }
     // Each row's query over its slot's cached positions, with the same
     // routine as the training forward.
-#pragma omp parallel for schedule(static)
-    for (int64_t ih = 0; ih < n * Hq; ++ih) {
+    for (int64_t ih = r0 * Hq; ih < r1 * Hq; ++ih) {
       const int64_t i = ih / Hq, hq = ih % Hq, kvh = hq / group;
       const int64_t first = 0, last = int64_t(positions[i]) + 1;
       ops::attend_rows(att_out + i * Q + hq * D, 0, scores + ih * max_seq_, 0,
                        qk + i * (Q + K) + hq * D, 0, keys_at(l, slots[i], kvh),
                        v_at(l, slots[i], 0) + kvh * D, K, &first, &last, 1, D);
     }
-    ops::matmul_forward(tmp, att_out, P.o, L.o_bias, n);
-    ops::add_inplace(x, tmp, n * C);
-    ops::rmsnorm_forward(ln, rstd, x, L.post_norm, n, C, c.rms_norm_eps, C, C);
-    ops::matmul_forward(gu, ln, P.gate_up, nullptr, n);
-    ops::swiglu_forward(h, gu, n, F);
-    ops::matmul_forward(tmp, h, P.down, nullptr, n);
-    ops::add_inplace(x, tmp, n * C);
+    barrier();
+    project(tmp, att_out, P.o, L.o_bias, x);
+    ops::rmsnorm_forward(ln + r0 * C, rstd + r0, x + r0 * C, L.post_norm, rows, C, c.rms_norm_eps,
+                         C, C);
+    barrier();
+    project(gu, ln, P.gate_up, nullptr, nullptr);
+    ops::swiglu_forward(h + r0 * F, gu + r0 * 2 * F, rows, F);
+    barrier();
+    project(tmp, h, P.down, nullptr, x);
+    const float* next_norm =
+        l + 1 < c.num_layers ? w.layers[size_t(l + 1)].input_norm : w.final_norm;
+    ops::rmsnorm_forward(ln + r0 * C, rstd + r0, x + r0 * C, next_norm, rows, C, c.rms_norm_eps, C,
+                         C);
+    barrier();
   }
-  ops::rmsnorm_forward(ln, rstd, x, w.final_norm, n, C, c.rms_norm_eps, C, C);
-  ops::matmul_forward(logits_.data() + begin * V, ln, packed_.lm_head, nullptr, n);
+  project(logits_.data() + begin * c.vocab_size, ln, packed_.lm_head, nullptr, nullptr);
 }
 
 }  // namespace r1

@@ -42,12 +42,13 @@ class Decoder {
   float* keys_at(int64_t layer, int64_t slot, int64_t kv_head);
   float* v_at(int64_t layer, int64_t slot, int64_t pos);
   void store_k(int64_t layer, int64_t slot, int64_t pos, const float* k);
-  // decode() for rows [begin, end) of its arguments.
-  void decode_rows(const int64_t* slots, const int32_t* tokens, const int32_t* positions,
-                   int64_t begin, int64_t end);
+  // decode() of n rows, held in the buffers' rows from `begin` on, as thread
+  // t of a team of T (inside its parallel region when T > 1).
+  void decode_team(const int64_t* slots, const int32_t* tokens, const int32_t* positions, int64_t n,
+                   int64_t t, int64_t T, int64_t begin);
 
-  // Fewest rows a thread takes through the whole model in decode(); smaller
-  // batches run one row set with the threads inside each op.
+  // Fewest rows a thread takes through the whole model alone in decode();
+  // smaller batches run as a team.
   static constexpr int64_t kMinRowsPerThread = 8;
 
   const Model& model_;
