@@ -18,6 +18,30 @@ namespace {
 // thread count.
 constexpr int64_t kColumnBlock = 64;
 
+// Σ_i a_i·b_i (times c_i when c is given) as sixteen partial sums, one per
+// lane over whole blocks of 16, added in lane order, then the rest in order:
+// a single chain would wait on the latency of every addition.
+template <typename Real>
+Real lane_dot(const Real* a, const Real* b, const Real* c, int64_t n) {
+  typedef Real Lanes __attribute__((vector_size(16 * sizeof(Real))));
+  const auto load = [](const Real* x) {
+    Lanes l;
+    std::memcpy(&l, x, sizeof l);
+    return l;
+  };
+  Lanes lanes = {};
+  int64_t i = 0;
+  if (c) {
+    for (; i + 16 <= n; i += 16) lanes += load(a + i) * load(b + i) * load(c + i);
+  } else {
+    for (; i + 16 <= n; i += 16) lanes += load(a + i) * load(b + i);
+  }
+  Real sum = 0;
+  for (int l = 0; l < 16; ++l) sum += lanes[l];
+  for (; i < n; ++i) sum += c ? a[i] * b[i] * c[i] : a[i] * b[i];
+  return sum;
+}
+
 }  // namespace
 
 template <typename Real>
@@ -47,8 +71,7 @@ void rmsnorm_forward(Real* out, Real* rstd, const Real* x, const Real* w, int64_
   for (int64_t n = 0; n < N; ++n) {
     const Real* xn = x + n * xs;
     Real* on = out + n * os;
-    Real sum = 0;
-    for (int64_t c = 0; c < C; ++c) sum += xn[c] * xn[c];
+    const Real sum = lane_dot(xn, xn, static_cast<const Real*>(nullptr), C);
     const Real r = Real(1) / std::sqrt(sum / Real(C) + Real(eps));
     for (int64_t c = 0; c < C; ++c) on[c] = xn[c] * r * w[c];
     rstd[n] = r;
@@ -66,9 +89,7 @@ void rmsnorm_backward(Real* dx, Real* dw, const Real* dout, const Real* x, const
     const Real* dyn = dout + n * os;
     Real* dxn = dx + n * xs;
     const Real r = rstd[n];
-    Real dot = 0;
-    for (int64_t c = 0; c < C; ++c) dot += w[c] * dyn[c] * xn[c];
-    const Real k = dot * r * r * r / Real(C);
+    const Real k = lane_dot(w, dyn, xn, C) * r * r * r / Real(C);
     for (int64_t c = 0; c < C; ++c) dxn[c] += r * w[c] * dyn[c] - k * xn[c];
   }
 #pragma omp parallel for schedule(static) if (C > kColumnBlock && N * C >= kMinParallelWork)
@@ -406,23 +427,26 @@ void attention_backward(Real* dq, Real* dk, Real* dv, Real* scratch, const Real*
     Real* dvb = dv + b * T * vs + kvh * D;
     for (int64_t h = kvh * group; h < (kvh + 1) * group; ++h) {
       const Real* p = att + (b * Hq + h) * T * T;
+      // The group's first head writes dk and dv, the others add to them.
+      const Real first = h == kvh * group ? Real(0) : Real(1);
       const Real* dob = dout + b * T * os + h * D;
       const Real* qb = q + b * T * qs + h * D;
       Real* dqb = dq + b * T * qs + h * D;
       // The products skip the blocks above the diagonal, where P and dS are
       // zero: row block [t0, t1) needs key columns [0, t1) only, key block
       // [j0, j1) query rows [j0, T) only.
-      // dP = dO·Vᵀ ; dV += Pᵀ·dO
+      // dP = dO·Vᵀ ; dV (+)= Pᵀ·dO
       for (int64_t t0 = 0; t0 < T; t0 += kCausalBlock) {
         const int64_t t1 = std::min(T, t0 + kCausalBlock);
         gemm(false, true, int(t1 - t0), int(t1), int(D), Real(1), dob + t0 * os, int(os), vb,
              int(vs), Real(0), dp + t0 * T, int(T));
         gemm(true, false, int(t1 - t0), int(D), int(T - t0), Real(1), p + t0 * T + t0, int(T),
-             dob + t0 * os, int(os), Real(1), dvb + t0 * vs, int(vs));
+             dob + t0 * os, int(os), first, dvb + t0 * vs, int(vs));
       }
       // dS = P ⊙ (dP − Σ_j dP⊙P) · scale (softmax backward, then the score
       // scale); the sum lane by lane (a single chain would serialize on the
-      // multiply-add latency), then across the lanes.
+      // multiply-add latency), then across the lanes. The products below
+      // read dS up to the end of the row's block: zero it there.
       for (int64_t t = 0; t < T; ++t) {
         const Real* pr = p + t * T;
         Real* dr = dp + t * T;
@@ -433,15 +457,15 @@ void attention_backward(Real* dq, Real* dk, Real* dv, Real* scratch, const Real*
         for (int64_t i = 0; i < kKeyBlock; ++i) dot += lanes[i];
         for (; j <= t; ++j) dot += dr[j] * pr[j];
         for (j = 0; j <= t; ++j) dr[j] = pr[j] * (dr[j] - dot) * scale;
-        for (j = t + 1; j < T; ++j) dr[j] = 0;
+        for (j = t + 1; j < std::min(T, (t / kCausalBlock + 1) * kCausalBlock); ++j) dr[j] = 0;
       }
-      // dQ += dS·K ; dK += dSᵀ·Q
+      // dQ = dS·K ; dK (+)= dSᵀ·Q
       for (int64_t t0 = 0; t0 < T; t0 += kCausalBlock) {
         const int64_t t1 = std::min(T, t0 + kCausalBlock);
         gemm(false, false, int(t1 - t0), int(D), int(t1), Real(1), dp + t0 * T, int(T), kb, int(ks),
-             Real(1), dqb + t0 * qs, int(qs));
+             Real(0), dqb + t0 * qs, int(qs));
         gemm(true, false, int(t1 - t0), int(D), int(T - t0), Real(1), dp + t0 * T + t0, int(T),
-             qb + t0 * qs, int(qs), Real(1), dkb + t0 * ks, int(ks));
+             qb + t0 * qs, int(qs), first, dkb + t0 * ks, int(ks));
       }
     }
   }

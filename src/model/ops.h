@@ -162,7 +162,8 @@ template <typename Real>
 void attention_forward(Real* out, Real* att, const Real* q, const Real* k, const Real* v, int64_t B,
                        int64_t T, int64_t Hq, int64_t Hkv, int64_t D, int64_t qs, int64_t ks,
                        int64_t vs, const int32_t* starts = nullptr);
-// dq, dk, dv += ... (same strides as q, k, v); scratch needs B·Hkv·T·Real floats.
+// dq, dk, dv = ... (same strides as q, k, v), overwritten, not added to:
+// they are q, k and v's only gradients. scratch needs B·Hkv·T·T floats.
 // A document mask needs nothing here: masked probabilities in att are zero, so
 // their score gradients are too.
 template <typename Real>

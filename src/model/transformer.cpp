@@ -230,8 +230,8 @@ void TrainingGraph::backward_trunk(const Model& model, float* grads) {
     weight_t_.pack_transposed(L.o, C, Q);
     ops::matmul_backward(datt_out_.data(), G.o, G.o_bias, dres_.data(), A.att_out.data(), weight_t_,
                          N);
-    zero(dqk_, N * (Q + K));
-    zero(dqkv_, N * QKV);
+    // attention_backward writes dq, dk and dv; the q/k norms' backward adds.
+    if (c.qk_norm) zero(dqkv_, N * QKV);
     ops::attention_backward(dqk_.data(), dqk_.data() + Q, dqkv_.data() + Q + K,
                             datt_scratch_.data(), datt_out_.data(), A.att.data(), A.qk.data(),
                             A.qk.data() + Q, A.qkv.data() + Q + K, B, T, Hq, Hkv, D, Q + K, Q + K,
@@ -252,8 +252,8 @@ void TrainingGraph::backward_trunk(const Model& model, float* grads) {
     } else {
 #pragma omp parallel for schedule(static) if (N * (Q + K) >= ops::kMinParallelWork)
       for (int64_t n = 0; n < N; ++n)
-        for (int64_t j = 0; j < Q + K; ++j)
-          dqkv_[size_t(n * QKV + j)] += dqk_[size_t(n * (Q + K) + j)];
+        std::memcpy(dqkv_.data() + n * QKV, dqk_.data() + n * (Q + K),
+                    size_t(Q + K) * sizeof(float));
     }
     weight_t_.pack_transposed(L.qkv, QKV, C);
     ops::matmul_backward(dln_.data(), G.qkv, G.qkv_bias, dqkv_.data(), A.ln1.data(), weight_t_, N);

@@ -124,8 +124,10 @@ TEST(OpsGrad, GroupedQueryAttention) {
   };
   loss();
   Vec dq(q.size(), 0.0), dk(k.size(), 0.0), dv(v.size(), 0.0), scratch(B * Hkv * T * T);
-  ops::attention_backward(dq.data(), dk.data(), dv.data(), scratch.data(), r.data(), att.data(),
-                          q.data(), k.data(), v.data(), B, T, Hq, Hkv, D, qs, ks, vs);
+  // Twice: the gradients are written, not added to what the buffers held.
+  for (int pass = 0; pass < 2; ++pass)
+    ops::attention_backward(dq.data(), dk.data(), dv.data(), scratch.data(), r.data(), att.data(),
+                            q.data(), k.data(), v.data(), B, T, Hq, Hkv, D, qs, ks, vs);
   expect_gradient("dq", q, dq, loss);
   expect_gradient("dk", k, dk, loss);
   expect_gradient("dv", v, dv, loss);
@@ -147,8 +149,10 @@ TEST(OpsGrad, PackedAttention) {
   };
   loss();
   Vec dq(q.size(), 0.0), dk(k.size(), 0.0), dv(v.size(), 0.0), scratch(B * Hkv * T * T);
-  ops::attention_backward(dq.data(), dk.data(), dv.data(), scratch.data(), r.data(), att.data(),
-                          q.data(), k.data(), v.data(), B, T, Hq, Hkv, D, qs, ks, vs);
+  // Twice: the gradients are written, not added to what the buffers held.
+  for (int pass = 0; pass < 2; ++pass)
+    ops::attention_backward(dq.data(), dk.data(), dv.data(), scratch.data(), r.data(), att.data(),
+                            q.data(), k.data(), v.data(), B, T, Hq, Hkv, D, qs, ks, vs);
   expect_gradient("dq", q, dq, loss);
   expect_gradient("dk", k, dk, loss);
   expect_gradient("dv", v, dv, loss);
