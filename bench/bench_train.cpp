@@ -44,7 +44,7 @@ int main(int argc, char** argv) {
              std::getenv("OPENBLAS_CORETYPE") ? std::getenv("OPENBLAS_CORETYPE") : "(unset)",
              r1::contention_fallbacks());
   fmt::print("sgemm ceiling          {:8.1f} GFLOP/s\n", ceiling);
-  fmt::print("r1 train step          {:8.3f} s  {:8.0f} tokens/s  {:6.1f} GFLOP/s  MFU {:.0f}%\n",
+  fmt::print("r1 train step          {:8.3f} s  {:8.0f} tokens/s  {:6.1f} GFLOP/s  MFU {:.1f}%\n",
              seconds, tokens_per_s, gflops, 100 * gflops / ceiling);
   if (args.torch) {
     if (auto j = r1::bench::run_torch_baseline(
