@@ -3,11 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <optional>
 
 #include <omp.h>
 
 #include "core/check.h"
-#include "core/gemm.h"
+#include "core/packed_gemm.h"
 #include "core/threads.h"
 #include "model/ops.h"
 
@@ -107,10 +108,9 @@ const float* Decoder::decode(const int64_t* slots, const int32_t* tokens, const 
   } else if (threads > 1) {
 #pragma omp parallel num_threads(int(threads))
     decode_team(slots, tokens, positions, n, omp_get_thread_num(), omp_get_num_threads(), 0);
-  } else if (threads < num_threads()) {
-    const ScopedThreads one(1);
-    decode_team(slots, tokens, positions, n, 0, 1, 0);
   } else {
+    std::optional<ScopedThreads> one;
+    if (threads < num_threads()) one.emplace(1);
     decode_team(slots, tokens, positions, n, 0, 1, 0);
   }
   return logits_.data();
