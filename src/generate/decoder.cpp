@@ -43,6 +43,8 @@ Decoder::Decoder(const Model& model, int64_t slots, int64_t max_seq)
   scores_.resize(size_t(slots * c.num_heads * max_seq));
   prefill_targets_.resize(size_t(max_seq));
   prefill_k_.resize(size_t(max_seq * K));
+  prefix_slot_.assign(size_t(slots), 0);
+  prefix_positions_.assign(size_t(slots), 0);
 }
 
 float* Decoder::keys_at(int64_t layer, int64_t slot, int64_t kv_head) {
@@ -65,6 +67,7 @@ const float* Decoder::prefill(int64_t slot, const int32_t* prompt, int64_t n) {
   R1_CHECK(n >= 1 && n <= max_seq_, "prompt of {} tokens does not fit the context of {}", n,
            max_seq_);
   // Targets are irrelevant here: any valid id will do.
+  prefix_positions_[size_t(slot)] = 0;
   std::copy(prompt, prompt + n, prefill_targets_.begin());
   prefill_graph_.forward(model_, prompt, prefill_targets_.data(), 1, n, 1.0f, nullptr, &packed_);
   const int64_t K = model_.config().kv_dim();
@@ -75,13 +78,19 @@ const float* Decoder::prefill(int64_t slot, const int32_t* prompt, int64_t n) {
   return prefill_graph_.logits() + (n - 1) * model_.config().vocab_size;
 }
 
-void Decoder::copy_slot(int64_t from, int64_t to, int64_t n) {
+void Decoder::share_prompt(int64_t from, int64_t to, int64_t n) {
   const ModelConfig& c = model_.config();
+  R1_CHECK(prefix_positions_[size_t(from)] == 0,
+           "slot {} reads its prompt from another slot; share the prompt from that one", from);
+  const int64_t shared = n / ops::kKeyBlock * ops::kKeyBlock, D = c.head_dim;
+  prefix_slot_[size_t(to)] = from;
+  prefix_positions_[size_t(to)] = shared;
   for (int64_t l = 0; l < c.num_layers; ++l) {
     for (int64_t h = 0; h < c.num_kv_heads; ++h)
-      std::memcpy(keys_at(l, to, h), keys_at(l, from, h),
-                  size_t(ops::key_blocks_size(n, c.head_dim)) * sizeof(float));
-    std::memcpy(v_at(l, to, 0), v_at(l, from, 0), size_t(n * c.kv_dim()) * sizeof(float));
+      std::memcpy(keys_at(l, to, h) + shared * D, keys_at(l, from, h) + shared * D,
+                  size_t(ops::key_blocks_size(n, D) - shared * D) * sizeof(float));
+    std::memcpy(v_at(l, to, shared), v_at(l, from, shared),
+                size_t((n - shared) * c.kv_dim()) * sizeof(float));
   }
 }
 
@@ -190,11 +199,14 @@ void Decoder::decode_team(const int64_t* slots, const int32_t* tokens, const int
     // Each row's query over its slot's cached positions, with the same
     // routine as the training forward.
     for (int64_t ih = r0 * Hq; ih < r1 * Hq; ++ih) {
-      const int64_t i = ih / Hq, hq = ih % Hq, kvh = hq / group;
+      const int64_t i = ih / Hq, hq = ih % Hq, kvh = hq / group, s = slots[i];
       const int64_t first = 0, last = int64_t(positions[i]) + 1;
+      const int64_t from = prefix_slot_[size_t(s)];
+      const ops::SharedPrefix<float> prefix{keys_at(l, from, kvh), v_at(l, from, 0) + kvh * D,
+                                            prefix_positions_[size_t(s)]};
       ops::attend_rows(att_out + i * Q + hq * D, 0, scores + ih * max_seq_, 0,
-                       qk + i * (Q + K) + hq * D, 0, keys_at(l, slots[i], kvh),
-                       v_at(l, slots[i], 0) + kvh * D, K, &first, &last, 1, D);
+                       qk + i * (Q + K) + hq * D, 0, keys_at(l, s, kvh), v_at(l, s, 0) + kvh * D, K,
+                       &first, &last, 1, D, prefix);
     }
     barrier();
     project(tmp, att_out, P.o, L.o_bias, x);

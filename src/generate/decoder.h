@@ -20,8 +20,11 @@ class Decoder {
   // Runs the prompt through the model and stores its keys and values in
   // `slot` (positions 0..n-1). Returns the logits of the last position (V).
   const float* prefill(int64_t slot, const int32_t* prompt, int64_t n);
-  // Copies positions [0, n) of slot `from` into slot `to` (shared prompts).
-  void copy_slot(int64_t from, int64_t to, int64_t n);
+  // Gives slot `to` the n prompt positions of slot `from` (which prefilled
+  // them): the whole key blocks among them are read from `from` in place,
+  // the rest copied. `from` must keep them (not be prefilled again) while
+  // `to` decodes.
+  void share_prompt(int64_t from, int64_t to, int64_t n);
 
   // Appends tokens[i] at position positions[i] of slots[i] for i < n and
   // returns the next-token logits, (n, V) row-major.
@@ -62,6 +65,9 @@ class Decoder {
   std::vector<float> scores_;  // (slots·heads, max_seq)
   std::vector<int32_t> prefill_targets_;
   std::vector<float> prefill_k_;  // (max_seq, kv_dim) staging for prefill
+  // Per slot: the slot whose cache holds its positions below
+  // prefix_positions_ (0: none; it holds them itself).
+  std::vector<int64_t> prefix_slot_, prefix_positions_;
 };
 
 }  // namespace r1

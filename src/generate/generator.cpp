@@ -44,11 +44,13 @@ std::vector<GenerationResult> Generator::generate(
   }
   std::vector<GenerationResult> results(requests.size());
 
-  // Shared prefill: a prompt's cache stays in the slot that prefilled it (or
-  // in the logits copy below) until every request with that prompt started.
+  // Shared prefill: the slot that prefilled a prompt holds its cache, which
+  // the other samples of that prompt read in place; the slot is not reused
+  // while they do. The prompt's last logits are kept until every request
+  // with it started.
   struct Prefix {
     int64_t remaining = 0;  // requests with this prompt not yet started
-    int64_t slot = -1;      // a live slot holding the prompt's cache, if any
+    int64_t slot = -1;      // the slot holding the prompt's cache, if any
     std::vector<float> logits;
   };
   std::map<std::vector<int32_t>, Prefix> prefixes;
@@ -56,15 +58,29 @@ std::vector<GenerationResult> Generator::generate(
     for (const GenerationRequest& q : requests) ++prefixes[q.prompt].remaining;
 
   struct Slot {
-    int64_t request = -1;  // index into requests; -1 when free
-    int64_t position = 0;  // tokens in the cache
-    int32_t next = 0;      // token to feed at `position`
+    int64_t request = -1;      // index into requests; -1 when done
+    int64_t position = 0;      // tokens in the cache
+    int32_t next = 0;          // token to feed at `position`
+    int64_t prefilled = -1;    // the request whose prompt it prefilled, if any
+    int64_t prompt_from = -1;  // the slot it reads its prompt from, if any
+    int64_t readers = 0;       // live slots reading its prompt
     Rng rng{0};
   };
   const int64_t S = decoder_.slots();
   std::vector<Slot> slots(static_cast<size_t>(S));
   size_t queued = 0;
   int64_t active = 0;
+  const auto is_free = [&](int64_t s) {
+    return slots[size_t(s)].request < 0 && slots[size_t(s)].readers == 0;
+  };
+  // Once slot s is free, the prompt it prefilled is no longer there to share.
+  const auto forget_prompt = [&](int64_t s) {
+    Slot& slot = slots[size_t(s)];
+    if (!is_free(s) || slot.prefilled < 0) return;
+    auto it = prefixes.find(requests[size_t(slot.prefilled)].prompt);
+    if (it != prefixes.end() && it->second.slot == s) it->second.slot = -1;
+    slot.prefilled = -1;
+  };
 
   // Samples the next token of slot s from `logits`; returns false when the
   // sequence has finished (and frees the slot).
@@ -84,13 +100,14 @@ std::vector<GenerationResult> Generator::generate(
         int64_t(out.tokens.size()) >= q.max_new_tokens || slot.position + 1 >= context;
     if (stop || full) {
       out.stop_reason = stop ? "stop" : "length";
-      // The slot is reused from now on: it no longer holds its prompt.
-      if (options_.share_prefill) {
-        auto it = prefixes.find(q.prompt);
-        if (it != prefixes.end() && it->second.slot == s) it->second.slot = -1;
-      }
       slot.request = -1;
       --active;
+      if (slot.prompt_from >= 0) {
+        --slots[size_t(slot.prompt_from)].readers;
+        forget_prompt(slot.prompt_from);
+        slot.prompt_from = -1;
+      }
+      forget_prompt(s);
       return false;
     }
     slot.next = tok.token;
@@ -115,16 +132,19 @@ std::vector<GenerationResult> Generator::generate(
     const float* logits;
     if (options_.share_prefill) {
       Prefix& p = prefixes[q.prompt];
-      if (p.slot >= 0 && p.slot != s) {
-        decoder_.copy_slot(p.slot, s, n);
+      if (p.slot >= 0) {
+        decoder_.share_prompt(p.slot, s, n);
+        slot.prompt_from = p.slot;
+        ++slots[size_t(p.slot)].readers;
         logits = p.logits.data();
       } else {
         logits = decoder_.prefill(s, q.prompt.data(), n);
         p.logits.assign(logits, logits + V);
         logits = p.logits.data();
+        p.slot = s;
+        slot.prefilled = int64_t(r);
       }
       --p.remaining;
-      p.slot = p.remaining > 0 ? s : -1;
       if (p.remaining == 0) {
         // Keep the logits alive for this call, then drop the entry.
         std::vector<float> keep = std::move(p.logits);
@@ -143,10 +163,8 @@ std::vector<GenerationResult> Generator::generate(
   while (queued < requests.size() || active > 0) {
     // Fill free slots (continuously, or only once the whole pool is idle).
     if (options_.continuous_batching || active == 0) {
-      // A slot holding a shared prompt is busy with its own request; when
-      // that ends, advance() forgets it as the prompt's holder.
       for (int64_t s = 0; s < S && queued < requests.size(); ++s)
-        if (slots[size_t(s)].request < 0) start(s, queued++);
+        if (is_free(s)) start(s, queued++);
     }
     batch_slots.clear();
     batch_tokens.clear();

@@ -237,7 +237,7 @@ namespace {
 template <typename Real, int R>
 void attend_tile(Real* out, int64_t ldo, Real* p, int64_t ldp, const Real* q, int64_t ldq,
                  const Real* key_blocks, const Real* v, int64_t ldv, const int64_t* first,
-                 const int64_t* last, int64_t D) {
+                 const int64_t* last, int64_t D, const SharedPrefix<Real>& prefix) {
   typedef Real Lanes __attribute__((vector_size(kKeyBlock * sizeof(Real))));
   // Key blocks per sweep: R·kBlocks score chains in flight.
   constexpr int64_t kBlocks = R == 1 ? 8 : 4;
@@ -255,9 +255,12 @@ void attend_tile(Real* out, int64_t ldo, Real* p, int64_t ldp, const Real* q, in
     common_hi = std::min(common_hi, last[r]);
   }
   // Scores s_rj = (Σ_d q_rd·k_jd)·scale, stored where j is in row r's range.
-  for (int64_t b0 = lo / kKeyBlock * kKeyBlock; b0 < hi; b0 += kBlocks * kKeyBlock) {
-    const int64_t blocks = std::min(kBlocks, (hi - b0 + kKeyBlock - 1) / kKeyBlock);
-    const Real* block = key_blocks + b0 * D;
+  // A sweep stays within one store.
+  for (int64_t b0 = lo / kKeyBlock * kKeyBlock, blocks; b0 < hi; b0 += blocks * kKeyBlock) {
+    const bool in_prefix = b0 < prefix.positions;
+    const int64_t end = in_prefix ? std::min(hi, prefix.positions) : hi;
+    blocks = std::min(kBlocks, (end - b0 + kKeyBlock - 1) / kKeyBlock);
+    const Real* block = (in_prefix ? prefix.key_blocks : key_blocks) + b0 * D;
     Lanes acc[R][kBlocks] = {};
     // With every block present the compiler drops the test (4% of the
     // forward's attention).
@@ -313,23 +316,33 @@ void attend_tile(Real* out, int64_t ldo, Real* p, int64_t ldp, const Real* q, in
   }
   // out_rd = Σ_j p_rj·v_jd over j ascending in row r's range: first the keys
   // before the tile's common range row by row, then the common range for all
-  // rows, then the keys after it.
+  // rows, then the keys after it. `stores` runs a range [j0, j1) as its part
+  // in the prefix's values, then the rest in the own ones.
   const bool shared = common_lo < common_hi;
+  const auto stores = [&](int64_t j0, int64_t j1, auto&& run) {
+    const int64_t split = std::clamp(prefix.positions, j0, std::max(j0, j1));
+    if (j0 < split) run(prefix.v, j0, split);
+    if (split < j1) run(v, split, j1);
+  };
   const auto accumulate = [&](auto width, int64_t d0) {
     constexpr int64_t kVectors = decltype(width)::value;
     Lanes acc[R][kVectors] = {};
-    const auto row_range = [&](int r, int64_t j0, int64_t j1) {
-      for (int64_t j = j0; j < j1; ++j)
-        for (int64_t c = 0; c < kVectors; ++c)
-          acc[r][c] += p[r * ldp + j] * load(v + j * ldv + d0 + c * kKeyBlock);
+    const auto row_range = [&](int r, int64_t from, int64_t to) {
+      stores(from, to, [&](const Real* vs, int64_t j0, int64_t j1) {
+        for (int64_t j = j0; j < j1; ++j)
+          for (int64_t c = 0; c < kVectors; ++c)
+            acc[r][c] += p[r * ldp + j] * load(vs + j * ldv + d0 + c * kKeyBlock);
+      });
     };
     for (int r = 0; r < R; ++r) row_range(r, first[r], shared ? common_lo : last[r]);
     if (shared)
-      for (int64_t j = common_lo; j < common_hi; ++j)
-        for (int64_t c = 0; c < kVectors; ++c) {
-          const Lanes x = load(v + j * ldv + d0 + c * kKeyBlock);
-          for (int r = 0; r < R; ++r) acc[r][c] += p[r * ldp + j] * x;
-        }
+      stores(common_lo, common_hi, [&](const Real* vs, int64_t j0, int64_t j1) {
+        for (int64_t j = j0; j < j1; ++j)
+          for (int64_t c = 0; c < kVectors; ++c) {
+            const Lanes x = load(vs + j * ldv + d0 + c * kKeyBlock);
+            for (int r = 0; r < R; ++r) acc[r][c] += p[r * ldp + j] * x;
+          }
+      });
     if (shared)
       for (int r = 0; r < R; ++r) row_range(r, common_hi, last[r]);
     for (int r = 0; r < R; ++r) std::memcpy(out + r * ldo + d0, acc[r], sizeof acc[r]);
@@ -338,10 +351,14 @@ void attend_tile(Real* out, int64_t ldo, Real* p, int64_t ldp, const Real* q, in
   for (; d0 + 4 * kKeyBlock <= D; d0 += 4 * kKeyBlock)
     accumulate(std::integral_constant<int64_t, 4>{}, d0);
   for (; d0 + kKeyBlock <= D; d0 += kKeyBlock) accumulate(std::integral_constant<int64_t, 1>{}, d0);
+  // The components past the vectors, fused explicitly: whether the compiler
+  // fuses a multiply-add may differ between copies of a loop.
   for (int64_t d = d0; d < D; ++d)
     for (int r = 0; r < R; ++r) {
       Real acc = 0;
-      for (int64_t j = first[r]; j < last[r]; ++j) acc += p[r * ldp + j] * v[j * ldv + d];
+      stores(first[r], last[r], [&](const Real* vs, int64_t j0, int64_t j1) {
+        for (int64_t j = j0; j < j1; ++j) acc = std::fma(p[r * ldp + j], vs[j * ldv + d], acc);
+      });
       out[r * ldo + d] = acc;
     }
 }
@@ -351,16 +368,23 @@ void attend_tile(Real* out, int64_t ldo, Real* p, int64_t ldp, const Real* q, in
 template <typename Real>
 void attend_rows(Real* out, int64_t ldo, Real* p, int64_t ldp, const Real* q, int64_t ldq,
                  const Real* key_blocks, const Real* v, int64_t ldv, const int64_t* first,
-                 const int64_t* last, int64_t rows, int64_t D) {
+                 const int64_t* last, int64_t rows, int64_t D, const SharedPrefix<Real>& prefix) {
+  R1_CHECK(prefix.positions % kKeyBlock == 0,
+           "attend_rows: a shared prefix of {} positions (a multiple of {} expected)",
+           prefix.positions, kKeyBlock);
   switch (rows) {
     case 1:
-      return attend_tile<Real, 1>(out, ldo, p, ldp, q, ldq, key_blocks, v, ldv, first, last, D);
+      return attend_tile<Real, 1>(out, ldo, p, ldp, q, ldq, key_blocks, v, ldv, first, last, D,
+                                  prefix);
     case 2:
-      return attend_tile<Real, 2>(out, ldo, p, ldp, q, ldq, key_blocks, v, ldv, first, last, D);
+      return attend_tile<Real, 2>(out, ldo, p, ldp, q, ldq, key_blocks, v, ldv, first, last, D,
+                                  prefix);
     case 3:
-      return attend_tile<Real, 3>(out, ldo, p, ldp, q, ldq, key_blocks, v, ldv, first, last, D);
+      return attend_tile<Real, 3>(out, ldo, p, ldp, q, ldq, key_blocks, v, ldv, first, last, D,
+                                  prefix);
     case 4:
-      return attend_tile<Real, 4>(out, ldo, p, ldp, q, ldq, key_blocks, v, ldv, first, last, D);
+      return attend_tile<Real, 4>(out, ldo, p, ldp, q, ldq, key_blocks, v, ldv, first, last, D,
+                                  prefix);
     default:
       R1_CHECK(false, "attend_rows: {} rows (1 to {})", rows, kAttendRows);
   }
@@ -571,7 +595,7 @@ void add(Real* out, const Real* a, const Real* b, int64_t n) {
   template void rope_tables(Real*, Real*, int64_t, int64_t, double);                               \
   template void attend_rows(Real*, int64_t, Real*, int64_t, const Real*, int64_t, const Real*,     \
                             const Real*, int64_t, const int64_t*, const int64_t*, int64_t,         \
-                            int64_t);                                                              \
+                            int64_t, const SharedPrefix<Real>&);                                   \
   template void attention_forward(Real*, Real*, const Real*, const Real*, const Real*, int64_t,    \
                                   int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,   \
                                   const int32_t*);                                                 \

@@ -146,11 +146,22 @@ void store_key(Real* blocks, int64_t j, const Real* k, int64_t D) {
 // rows) and the decoder (one row) both compute attention with it, so a
 // query's output is the same bits whether it was computed alone or with the
 // whole sequence.
+// With a shared prefix the keys and values of positions below
+// prefix.positions (a multiple of kKeyBlock) are read from its stores, laid
+// out as the others: the decoder's samples of one prompt read the prompt's
+// cache in place. Where a value is read from does not change its bits.
 inline constexpr int64_t kAttendRows = 4;
+template <typename Real>
+struct SharedPrefix {
+  const Real* key_blocks = nullptr;
+  const Real* v = nullptr;
+  int64_t positions = 0;
+};
 template <typename Real>
 void attend_rows(Real* out, int64_t ldo, Real* p, int64_t ldp, const Real* q, int64_t ldq,
                  const Real* key_blocks, const Real* v, int64_t ldv, const int64_t* first,
-                 const int64_t* last, int64_t rows, int64_t D);
+                 const int64_t* last, int64_t rows, int64_t D,
+                 const SharedPrefix<Real>& prefix = {});
 
 // Causal grouped-query attention.
 // q (B,T,Hq,D) row stride qs; k, v (B,T,Hkv,D) row strides ks, vs;

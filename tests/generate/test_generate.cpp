@@ -38,7 +38,9 @@ std::vector<GenerationRequest> test_requests(int n_prompts, int group, float tem
   std::vector<GenerationRequest> out;
   for (int p = 0; p < n_prompts; ++p) {
     Rng rng(99, uint64_t(p));
-    std::vector<int32_t> prompt(size_t(3 + p % 9));
+    // 3 to 30 tokens: prompts shorter than a key block, exactly one, and
+    // whole blocks plus a part (the decoder shares whole blocks in place).
+    std::vector<int32_t> prompt(size_t(3 + p * 13 % 38));
     for (int32_t& t : prompt) t = int32_t(rng.below(53));
     for (int g = 0; g < group; ++g) {
       GenerationRequest q;

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <utility>
 #include <vector>
 
 #include "core/rng.h"
@@ -87,6 +88,56 @@ TEST(AttendRows, HeadSizesBelowAVector) {
   const Problem pr = make_problem(40, 5, 12);
   expect_tile_equals_rows(pr, {0, 0, 0, 0}, {37, 38, 39, 40});
   expect_tile_equals_rows(pr, {0, 1, 2}, {1, 2, 40});
+}
+
+// The decoder's samples of one prompt read the prompt's keys and values from
+// the slot that prefilled it: a row reading positions below the split from
+// one store and the rest from another gets the bits of one store. Each store
+// holds NaN where the other is to be read, so a read from the wrong one shows.
+TEST(AttendRows, ASharedPrefixIsReadInPlaceWithTheSameBits) {
+  const Problem pr = make_problem(150, 83, 13);
+  const int64_t P = pr.positions, D = pr.D;
+  for (const int64_t split : {16, 48, 144}) {
+    std::vector<float> prefix_blocks = pr.key_blocks, own_blocks = pr.key_blocks;
+    std::vector<float> prefix_v = pr.v, own_v = pr.v;
+    const float nan = std::nanf("");
+    std::fill(prefix_blocks.begin() + split * D, prefix_blocks.end(), nan);
+    std::fill(own_blocks.begin(), own_blocks.begin() + split * D, nan);
+    std::fill(prefix_v.begin() + split * D, prefix_v.end(), nan);
+    std::fill(own_v.begin(), own_v.begin() + split * D, nan);
+    const ops::SharedPrefix<float> prefix{prefix_blocks.data(), prefix_v.data(), split};
+    for (const auto& [first, last] :
+         std::vector<std::pair<std::vector<int64_t>, std::vector<int64_t>>>{
+             {{0}, {150}},
+             {{0, 0, 0, 0}, {97, 98, 99, 100}},
+             {{0, 17, 17, 40}, {120, 121, 122, 123}},
+             {{0, 60, 130}, {20, 90, 150}},
+             {{3, 5}, {4, 9}}}) {
+      const int64_t rows = int64_t(first.size());
+      std::vector<float> want(size_t(rows * D)), got(size_t(rows * D));
+      std::vector<float> p_want(size_t(rows * P)), p_got(size_t(rows * P));
+      ops::attend_rows(want.data(), D, p_want.data(), P, pr.q.data(), D, pr.key_blocks.data(),
+                       pr.v.data(), D, first.data(), last.data(), rows, D);
+      ops::attend_rows(got.data(), D, p_got.data(), P, pr.q.data(), D, own_blocks.data(),
+                       own_v.data(), D, first.data(), last.data(), rows, D, prefix);
+      EXPECT_EQ(0, std::memcmp(want.data(), got.data(), want.size() * sizeof(float)))
+          << "split " << split << ", " << rows << " rows from " << first[0];
+      for (int64_t r = 0; r < rows; ++r)
+        for (int64_t j = first[size_t(r)]; j < last[size_t(r)]; ++j)
+          ASSERT_EQ(p_want[size_t(r * P + j)], p_got[size_t(r * P + j)])
+              << "split " << split << " row " << r << " key " << j;
+    }
+  }
+}
+
+TEST(AttendRows, ASharedPrefixEndsAtAKeyBlock) {
+  const Problem pr = make_problem(40, 8, 14);
+  std::vector<float> out(8), p(40);
+  const int64_t first = 0, last = 40;
+  const ops::SharedPrefix<float> prefix{pr.key_blocks.data(), pr.v.data(), 20};
+  EXPECT_THROW(ops::attend_rows(out.data(), 0, p.data(), 0, pr.q.data(), 0, pr.key_blocks.data(),
+                                pr.v.data(), 8, &first, &last, 1, 8, prefix),
+               std::exception);
 }
 
 }  // namespace
