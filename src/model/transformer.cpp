@@ -34,8 +34,10 @@ TrainingGraph::TrainingGraph(const ModelConfig& config, int64_t max_batch, int64
     L.ln1.resize(size_t(N * C));
     L.ln1_rstd.resize(size_t(N));
     L.qkv.resize(size_t(N * QKV));
-    L.qk.resize(size_t(N * (Q + K)));
-    if (c.qk_norm) L.qk_rstd.resize(size_t(N * (c.num_heads + c.num_kv_heads)));
+    if (c.qk_norm) {
+      L.qk.resize(size_t(N * (Q + K)));
+      L.qk_rstd.resize(size_t(N * (c.num_heads + c.num_kv_heads)));
+    }
     L.att.resize(size_t(att));
     L.att_out.resize(size_t(N * Q));
     L.res_mid.resize(size_t(N * C));
@@ -65,9 +67,13 @@ TrainingGraph::TrainingGraph(const ModelConfig& config, int64_t max_batch, int64
   dh_.resize(size_t(N * F));
   dgu_.resize(size_t(N * 2 * F));
   datt_out_.resize(size_t(N * Q));
-  dqk_.resize(size_t(N * (Q + K)));
+  if (c.qk_norm) dqk_.resize(size_t(N * (Q + K)));
   dqkv_.resize(size_t(N * QKV));
   datt_scratch_.resize(size_t(max_batch * c.num_kv_heads * max_seq * max_seq));
+}
+
+int64_t TrainingGraph::rotated_stride() const {
+  return config_.qk_norm ? config_.q_dim() + config_.kv_dim() : config_.qkv_dim();
 }
 
 void TrainingGraph::check_trunk(const Model& model) const {
@@ -145,27 +151,21 @@ void TrainingGraph::forward_hidden(const Model& model, const int32_t* ids, int64
     ops::rmsnorm_forward(A.ln1.data(), A.ln1_rstd.data(), A.res.data(), L.input_norm, N, C,
                          c.rms_norm_eps, C, C);
     ops::matmul_forward(A.qkv.data(), A.ln1.data(), P.qkv, L.qkv_bias, N);
-    if (c.qk_norm) {
-      // Per-head RMSNorm of q and k (Qwen3), rstd laid out (head, N).
+    // Per-head RMSNorm of q and k (Qwen3), rstd laid out (head, N).
+    if (c.qk_norm)
       for (int64_t h = 0; h < Hq + Hkv; ++h)
         ops::rmsnorm_forward(A.qk.data() + h * D, A.qk_rstd.data() + h * N, A.qkv.data() + h * D,
                              h < Hq ? L.q_norm : L.k_norm, N, D, c.rms_norm_eps, QKV, Q + K);
-    } else {
-#pragma omp parallel for schedule(static) if (N * (Q + K) >= ops::kMinParallelWork)
-      for (int64_t n = 0; n < N; ++n)
-        std::memcpy(A.qk.data() + n * (Q + K), A.qkv.data() + n * QKV,
-                    size_t(Q + K) * sizeof(float));
-    }
+    float* qk = A.rotated();
+    const int64_t qks = rotated_stride();
     if (packed_) {
-      ops::rope_forward_rows(A.qk.data(), rope_cos_.data(), rope_sin_.data(), N, Hq + Hkv, D, Q + K,
+      ops::rope_forward_rows(qk, rope_cos_.data(), rope_sin_.data(), N, Hq + Hkv, D, qks,
                              positions_.data());
     } else {
-      ops::rope_forward(A.qk.data(), rope_cos_.data(), rope_sin_.data(), B, T, Hq + Hkv, D, Q + K,
-                        0);
+      ops::rope_forward(qk, rope_cos_.data(), rope_sin_.data(), B, T, Hq + Hkv, D, qks, 0);
     }
-    ops::attention_forward(A.att_out.data(), A.att.data(), A.qk.data(), A.qk.data() + Q,
-                           A.qkv.data() + Q + K, B, T, Hq, Hkv, D, Q + K, Q + K, QKV,
-                           packed_ ? doc_starts_.data() : nullptr);
+    ops::attention_forward(A.att_out.data(), A.att.data(), qk, qk + Q, A.qkv.data() + Q + K, B, T,
+                           Hq, Hkv, D, qks, qks, QKV, packed_ ? doc_starts_.data() : nullptr);
     ops::matmul_forward(tmp_.data(), A.att_out.data(), P.o, L.o_bias, N);
     ops::add(A.res_mid.data(), A.res.data(), tmp_.data(), N * C);
     ops::rmsnorm_forward(A.ln2.data(), A.ln2_rstd.data(), A.res_mid.data(), L.post_norm, N, C,
@@ -230,31 +230,27 @@ void TrainingGraph::backward_trunk(const Model& model, float* grads) {
     weight_t_.pack_transposed(L.o, C, Q);
     ops::matmul_backward(datt_out_.data(), G.o, G.o_bias, dres_.data(), A.att_out.data(), weight_t_,
                          N);
-    // attention_backward writes dq, dk and dv; the q/k norms' backward adds.
+    // attention_backward writes dq, dk and dv (dq and dk in place in dqkv
+    // without q/k norms); the norms' backward adds into a cleared dqkv.
     if (c.qk_norm) zero(dqkv_, N * QKV);
-    ops::attention_backward(dqk_.data(), dqk_.data() + Q, dqkv_.data() + Q + K,
-                            datt_scratch_.data(), datt_out_.data(), A.att.data(), A.qk.data(),
-                            A.qk.data() + Q, A.qkv.data() + Q + K, B, T, Hq, Hkv, D, Q + K, Q + K,
-                            QKV);
+    const int64_t qks = rotated_stride();
+    float* dqk = c.qk_norm ? dqk_.data() : dqkv_.data();
+    const float* qk = A.rotated();
+    ops::attention_backward(dqk, dqk + Q, dqkv_.data() + Q + K, datt_scratch_.data(),
+                            datt_out_.data(), A.att.data(), qk, qk + Q, A.qkv.data() + Q + K, B, T,
+                            Hq, Hkv, D, qks, qks, QKV);
     if (packed_) {
-      ops::rope_backward_rows(dqk_.data(), rope_cos_.data(), rope_sin_.data(), N, Hq + Hkv, D,
-                              Q + K, positions_.data());
+      ops::rope_backward_rows(dqk, rope_cos_.data(), rope_sin_.data(), N, Hq + Hkv, D, qks,
+                              positions_.data());
     } else {
-      ops::rope_backward(dqk_.data(), rope_cos_.data(), rope_sin_.data(), B, T, Hq + Hkv, D, Q + K,
-                         0);
+      ops::rope_backward(dqk, rope_cos_.data(), rope_sin_.data(), B, T, Hq + Hkv, D, qks, 0);
     }
-    if (c.qk_norm) {
+    if (c.qk_norm)
       for (int64_t h = 0; h < Hq + Hkv; ++h)
         ops::rmsnorm_backward(dqkv_.data() + h * D, h < Hq ? G.q_norm : G.k_norm,
                               dqk_.data() + h * D, A.qkv.data() + h * D,
                               h < Hq ? L.q_norm : L.k_norm, A.qk_rstd.data() + h * N, N, D, QKV,
                               Q + K);
-    } else {
-#pragma omp parallel for schedule(static) if (N * (Q + K) >= ops::kMinParallelWork)
-      for (int64_t n = 0; n < N; ++n)
-        std::memcpy(dqkv_.data() + n * QKV, dqk_.data() + n * (Q + K),
-                    size_t(Q + K) * sizeof(float));
-    }
     weight_t_.pack_transposed(L.qkv, QKV, C);
     ops::matmul_backward(dln_.data(), G.qkv, G.qkv_bias, dqkv_.data(), A.ln1.data(), weight_t_, N);
     ops::rmsnorm_backward(dres_.data(), G.input_norm, dln_.data(), A.res.data(), L.input_norm,
@@ -271,7 +267,7 @@ void TrainingGraph::copy_kv(int64_t layer, int64_t b, int64_t t0, int64_t count,
   const LayerActs& A = layers_[size_t(layer)];
   for (int64_t t = 0; t < count; ++t) {
     const int64_t n = b * T_ + t0 + t;
-    std::memcpy(k + t * K, A.qk.data() + n * (Q + K) + Q, size_t(K) * sizeof(float));
+    std::memcpy(k + t * K, A.rotated() + n * rotated_stride() + Q, size_t(K) * sizeof(float));
     std::memcpy(v + t * K, A.qkv.data() + n * QKV + Q + K, size_t(K) * sizeof(float));
   }
 }

@@ -59,10 +59,16 @@ class TrainingGraph {
   void check_trunk(const Model& model) const;
   void backward_trunk(const Model& model, float* grads);
 
+  // Rotated queries and keys: with q/k norms in their own buffer (the
+  // norms' backward needs qkv as it was), else rotated in place in qkv.
   struct LayerActs {
     std::vector<float> res, ln1, ln1_rstd, qkv, qk, qk_rstd, att, att_out, res_mid, ln2, ln2_rstd,
         gu, h;
+    float* rotated() { return qk.empty() ? qkv.data() : qk.data(); }
+    const float* rotated() const { return qk.empty() ? qkv.data() : qk.data(); }
   };
+  // Row stride of LayerActs::rotated() (and of its gradient).
+  int64_t rotated_stride() const;
 
   ModelConfig config_;
   int64_t max_B_, max_T_;
@@ -80,6 +86,7 @@ class TrainingGraph {
   PackedMatrix weight_t_;   // backward: the current matrix's transpose
   std::vector<float> tmp_;  // (N,C) projection output before the residual add
   // Backward scratch.
+  // dqk_ only with q/k norms: without, the q/k gradient is formed in dqkv_.
   std::vector<float> dres_, dln_, dh_, dgu_, datt_out_, dqk_, dqkv_, dlogits_, datt_scratch_;
 };
 

@@ -274,6 +274,7 @@ TEST(RmTrain, LearnsAPreferenceAndIsDeterministic) {
   // Unseen prompts, the same two responses: the model must rank them all.
   EXPECT_EQ(ra.eval.accuracy, 1.0);
   EXPECT_LT(ra.eval.loss, 0.1);
+  EXPECT_EQ(rb.eval.loss, ra.eval.loss);
   EXPECT_EQ(read_file(a + "/model/model.safetensors"), read_file(b + "/model/model.safetensors"));
   EXPECT_EQ(read_file(a + "/model/config.json"), read_file(b + "/model/config.json"));
   // metrics.jsonl: equal but for the wall-clock times.
