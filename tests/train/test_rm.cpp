@@ -248,7 +248,10 @@ std::vector<RmPair> good_bad_pairs(int n, int offset) {
   std::vector<RmPair> pairs;
   int64_t truncated = 0;
   for (int i = 0; i < n; ++i) {
-    const std::string prompt = "q" + std::to_string(offset + i) + ":";
+    // Built by appending: g++ 12 warns (-Wrestrict, a false positive) on "q" + string.
+    std::string prompt = "q";
+    prompt += std::to_string(offset + i);
+    prompt += ':';
     pairs.push_back(rm_pair({{"prompt", prompt}, {"chosen", " good"}, {"rejected", " bad"}}, tok,
                             32, truncated));
     pairs.back().prompt = prompt;
