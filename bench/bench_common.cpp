@@ -12,23 +12,27 @@
 
 namespace r1::bench {
 
-BenchArgs parse_bench_args(int argc, char** argv, const char* count_flag, int default_count) {
+BenchArgs parse_bench_args(int argc, char** argv, const char* count_flag, int default_count,
+                           int default_rounds) {
   BenchArgs args;
   args.count = default_count;
+  args.rounds = std::max(1, default_rounds);
   bool ok = true;
   for (int i = 1; i < argc && ok; ++i) {
     if (!std::strcmp(argv[i], "--threads") && i + 1 < argc)
       args.threads = std::atoi(argv[++i]);
     else if (!std::strcmp(argv[i], count_flag) && i + 1 < argc)
       args.count = std::atoi(argv[++i]);
+    else if (default_rounds > 0 && !std::strcmp(argv[i], "--rounds") && i + 1 < argc)
+      args.rounds = std::atoi(argv[++i]);
     else if (!std::strcmp(argv[i], "--no-torch"))
       args.torch = false;
     else
       ok = false;
   }
-  if (!ok || args.threads < 1 || args.count < 1) {
-    fmt::print(stderr, "usage: {} [--threads N] [{} N] [--no-torch]  (N >= 1)\n", argv[0],
-               count_flag);
+  if (!ok || args.threads < 1 || args.count < 1 || args.rounds < 1) {
+    fmt::print(stderr, "usage: {} [--threads N] [{} N]{} [--no-torch]  (N >= 1)\n", argv[0],
+               count_flag, default_rounds > 0 ? " [--rounds N]" : "");
     std::exit(2);
   }
   return args;

@@ -13,14 +13,17 @@ namespace r1::bench {
 
 struct BenchArgs {
   int threads = 2;
-  int count = 0;  // timed runs
+  int count = 0;   // timed runs
+  int rounds = 1;  // measurements taken in turn with the baseline's
   bool torch = true;
 };
 
 // The options every benchmark takes: --threads N, the number of timed runs
-// (`count_flag`, e.g. "--steps") and --no-torch. Prints the usage and exits
-// with status 2 on anything else or a number below 1.
-BenchArgs parse_bench_args(int argc, char** argv, const char* count_flag, int default_count);
+// (`count_flag`, e.g. "--steps") and --no-torch; --rounds N too when
+// `default_rounds` is not 0. Prints the usage and exits with status 2 on
+// anything else or a number below 1.
+BenchArgs parse_bench_args(int argc, char** argv, const char* count_flag, int default_count,
+                           int default_rounds = 0);
 
 // Best GFLOP/s of large single-precision GEMMs at the current thread count.
 double sgemm_ceiling_gflops();

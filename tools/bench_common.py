@@ -69,8 +69,25 @@ def argument_parser(doc, count_flag, count_default, count_help, max_seconds, max
         "--max-seconds", type=float, default=max_seconds, help=f"{max_seconds_help} (default %(default)s)"
     )
     parser.add_argument("--quick", action="store_true", help=quick_help)
+    parser.add_argument(
+        "--setting",
+        type=setting,
+        help="run only this POLICY,CAPABILITY (e.g. active,avx512) instead of searching them all: "
+        "a caller timing several rounds searches once",
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     return parser
+
+
+def setting(text):
+    """POLICY,CAPABILITY as --setting takes it, checked against what this machine can run."""
+    policy, _, capability = text.partition(",")
+    if policy not in WAIT_POLICIES or capability not in cpu_capabilities():
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: expected POLICY,CAPABILITY with POLICY one of {', '.join(WAIT_POLICIES)} "
+            f"and CAPABILITY one of {', '.join(cpu_capabilities())}"
+        )
+    return policy, capability
 
 
 def run_baseline(script, args, run_worker, worker_args):
@@ -79,7 +96,7 @@ def run_baseline(script, args, run_worker, worker_args):
     if args.worker:
         run_worker(args)
         return None
-    return search_settings(script, worker_args, args.threads)
+    return search_settings(script, worker_args, args.threads, args.setting)
 
 
 def run_common_baseline(doc, script, run_worker, count, budget):
@@ -97,13 +114,15 @@ def run_common_baseline(doc, script, run_worker, count, budget):
     return run_baseline(os.path.abspath(script), args, run_worker, worker_args)
 
 
-def search_settings(script, worker_args, threads):
-    """Runs `script --worker ...` once per (wait policy, ATen capability) and
-    returns the list of per-setting results (each the worker's JSON line plus
-    its setting)."""
+def search_settings(script, worker_args, threads, only=None):
+    """Runs `script --worker ...` once per (wait policy, ATen capability), or
+    for `only` that one, and returns the list of per-setting results (each the
+    worker's JSON line plus its setting)."""
     results = []
     for policy in WAIT_POLICIES:
         for capability in cpu_capabilities():
+            if only and (policy, capability) != only:
+                continue
             env = dict(os.environ, OMP_WAIT_POLICY=policy, OMP_NUM_THREADS=str(threads))
             if capability == "default":
                 env.pop("ATEN_CPU_CAPABILITY", None)
