@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <type_traits>
 
 #include "core/check.h"
 
@@ -15,6 +16,15 @@ AdamW::AdamW(const ParamLayout& layout, AdamWConfig config)
 }
 
 void AdamW::step(float* params, const float* grads, double lr) {
+  update(params, grads, lr, 1.0f);
+}
+
+void AdamW::step_and_clear(float* params, float* grads, double lr, float grad_scale) {
+  update(params, grads, lr, grad_scale);
+}
+
+template <typename Grad>
+void AdamW::update(float* params, Grad* grads, double lr, float grad_scale) {
   ++t_;
   const float b1 = float(config_.beta1), b2 = float(config_.beta2), eps = float(config_.eps);
   const float bias1 = float(1.0 - std::pow(config_.beta1, double(t_)));
@@ -24,7 +34,9 @@ void AdamW::step(float* params, const float* grads, double lr) {
     const float decay = s.decay ? float(1.0 - lr * config_.weight_decay) : 1.0f;
 #pragma omp parallel for schedule(static)
     for (size_t i = s.begin; i < s.end; ++i) {
-      const float g = grads[i];
+      // Scaled as clipping in place would (×1 is exact).
+      const float g = grads[i] * grad_scale;
+      if constexpr (!std::is_const_v<Grad>) grads[i] = 0.0f;
       m_[i] = b1 * m_[i] + (1 - b1) * g;
       v_[i] = b2 * v_[i] + (1 - b2) * g * g;
       const float denom = std::sqrt(v_[i]) / bias2_sqrt + eps;
@@ -60,11 +72,15 @@ double global_norm(const float* x, size_t n) {
   return std::sqrt(total);
 }
 
+float clip_coefficient(double norm, double max_norm) {
+  const double coef = max_norm / (norm + 1e-6);
+  return max_norm > 0 && coef < 1.0 ? float(coef) : 1.0f;
+}
+
 double clip_grad_norm(float* grads, size_t n, double max_norm) {
   const double norm = global_norm(grads, n);
-  const double coef = max_norm / (norm + 1e-6);
-  if (max_norm > 0 && coef < 1.0) {
-    const float c = float(coef);
+  const float c = clip_coefficient(norm, max_norm);
+  if (c != 1.0f) {
 #pragma omp parallel for schedule(static)
     for (size_t i = 0; i < n; ++i) grads[i] *= c;
   }

@@ -26,6 +26,10 @@ class AdamW {
   // torch.optim.AdamW: p ← p·(1 − lr·wd); m, v ← EMAs of g, g²;
   // p ← p − lr/(1−β1^t) · m / (√v/√(1−β2^t) + eps).
   void step(float* params, const float* grads, double lr);
+  // The same update from grads·grad_scale (the clipping coefficient), which
+  // then clears grads for the next backward to add into: one pass over the
+  // gradients instead of three (clip, update, clear).
+  void step_and_clear(float* params, float* grads, double lr, float grad_scale);
 
   int64_t steps() const { return t_; }
   void set_steps(int64_t t) { t_ = t; }
@@ -39,6 +43,10 @@ class AdamW {
     size_t begin, end;
     bool decay;
   };
+  // Clears grads unless they are const.
+  template <typename Grad>
+  void update(float* params, Grad* grads, double lr, float grad_scale);
+
   AdamWConfig config_;
   std::vector<Span> spans_;
   std::vector<float> m_, v_;
@@ -47,9 +55,12 @@ class AdamW {
 
 // Global L2 norm, summed in a fixed order (independent of thread count).
 double global_norm(const float* x, size_t n);
-// Scales gradients so their global norm is at most max_norm (torch's
-// clip_grad_norm_: coefficient max_norm / (norm + 1e-6) when below 1).
-// Returns the norm before clipping.
+// The factor clipping applies to gradients of global norm `norm` (torch's
+// clip_grad_norm_: max_norm / (norm + 1e-6) when below 1, else 1; 1 when
+// max_norm ≤ 0, no clipping).
+float clip_coefficient(double norm, double max_norm);
+// Scales gradients by clip_coefficient so their global norm is at most
+// max_norm. Returns the norm before clipping.
 double clip_grad_norm(float* grads, size_t n, double max_norm);
 
 // Learning rate at a step: linear warm-up from 0 over `warmup_steps`, then

@@ -35,17 +35,23 @@ StepStats Trainer::step(const TokenBatch& batch, double lr) {
 StepStats Trainer::apply(double loss, double lr) {
   StepStats stats;
   stats.loss = loss;
-  stats.grad_norm = clip_grad_norm(grads_.data(), grads_.size(), max_grad_norm_);
+  stats.grad_norm = global_norm(grads_.data(), grads_.size());
   if (!std::isfinite(loss)) {
     stats.skipped = true;
     stats.skip_reason = "non-finite loss";
   } else if (!std::isfinite(stats.grad_norm)) {
     stats.skipped = true;
     stats.skip_reason = "non-finite gradient norm";
-  } else {
-    optimizer_.step(model_.data(), grads_.data(), lr);
   }
-  std::fill(grads_.begin(), grads_.end(), 0.0f);
+  // The next backward adds into cleared gradients.
+  if (stats.skipped) {
+    float* g = grads_.data();
+#pragma omp parallel for schedule(static)
+    for (size_t i = 0; i < grads_.size(); ++i) g[i] = 0.0f;
+  } else {
+    optimizer_.step_and_clear(model_.data(), grads_.data(), lr,
+                              clip_coefficient(stats.grad_norm, max_grad_norm_));
+  }
   return stats;
 }
 

@@ -60,6 +60,34 @@ TEST(ClipGradNorm, ScalesToMaxNorm) {
   EXPECT_EQ(small[0], 0.3f);
 }
 
+// The trainer's fused update: clipping, the step and clearing the gradients
+// in one pass must leave the parameters and moments exactly as the three
+// passes do, and the gradients zero.
+TEST(AdamW, StepAndClearEqualsClipThenStep) {
+  ParamLayout layout(two_tensor_config());
+  const AdamWConfig config{0.9, 0.95, 1e-8, 0.1};
+  AdamW fused(layout, config), separate(layout, config);
+  std::vector<float> p(layout.total), g(layout.total);
+  for (size_t i = 0; i < p.size(); ++i) {
+    p[i] = std::sin(float(i)) * 0.5f;
+    g[i] = std::cos(float(i) * 0.7f) * 0.3f;
+  }
+  std::vector<float> p2 = p, g2 = g;
+  for (const double max_norm : {0.5, 1e9, 0.0}) {  // clipped, not clipped, clipping off
+    const double norm = clip_grad_norm(g2.data(), g2.size(), max_norm);
+    separate.step(p2.data(), g2.data(), 0.01);
+    EXPECT_EQ(norm, global_norm(g.data(), g.size()));
+    fused.step_and_clear(p.data(), g.data(), 0.01, clip_coefficient(norm, max_norm));
+    EXPECT_EQ(p, p2) << "max_norm " << max_norm;
+    EXPECT_EQ(fused.m(), separate.m());
+    EXPECT_EQ(fused.v(), separate.v());
+    EXPECT_EQ(g, std::vector<float>(g.size(), 0.0f));
+    // The next step's gradients.
+    for (size_t i = 0; i < g.size(); ++i) g[i] = g2[i] = std::cos(float(i) * max_norm + 1.0f);
+  }
+  EXPECT_LT(clip_coefficient(2.0, 1.0), 1.0f);
+}
+
 TEST(LrSchedule, WarmupThenCosineToFloor) {
   LrSchedule s{1.0, 4, 104, "cosine", 0.1};
   EXPECT_DOUBLE_EQ(s.at(0), 0.25);
