@@ -83,7 +83,7 @@ std::vector<GenerationResult> Generator::generate(
   };
 
   // Samples the next token of slot s from `logits`; returns false when the
-  // sequence has finished (and frees the slot).
+  // sequence has finished (and releases the slot).
   auto advance = [&](int64_t s, const float* logits) {
     Slot& slot = slots[size_t(s)];
     const GenerationRequest& q = requests[size_t(slot.request)];
