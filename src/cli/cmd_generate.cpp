@@ -123,7 +123,8 @@ void add_generate(CLI::App& app) {
         requests.push_back(std::move(q));
       }
     }
-    Generator generator(model, {opt->batch_size, 0, !opt->no_continuous, true, opt->seed});
+    Generator generator(
+        model, {opt->batch_size, context_needed(requests), !opt->no_continuous, true, opt->seed});
     int64_t finished = 0, generated = 0;
     const auto t0 = std::chrono::steady_clock::now();
     Progress progress("generate", int64_t(requests.size()));
@@ -151,18 +152,23 @@ void add_chat(CLI::App& app) {
   auto* cmd = app.add_subcommand("chat", "Talk to a model interactively (streaming)");
   struct Options : SamplingOptions {
     std::string model_dir;
+    int64_t context = 4096;
   };
   auto opt = std::make_shared<Options>();
   opt->temperature = 0.6f;
   opt->top_p = 0.95f;
   cmd->add_option("MODEL_DIR", opt->model_dir, "Model directory (config, weights, tokenizer)")
       ->required();
+  cmd->add_option("--context", opt->context,
+                  "Tokens the conversation may fill (at most the model's max_position_embeddings)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   add_sampling_options(cmd, *opt);
   cmd->callback([opt] {
     set_threads(opt->threads);
     const Model model = load_model(opt->model_dir);
     const Tokenizer tokenizer = load_tokenizer(opt->model_dir);
-    Generator generator(model, {1, 0, true, false, opt->seed});
+    Generator generator(model, {1, opt->context, true, false, opt->seed});
     std::vector<ChatMessage> history;
     std::string line;
     uint64_t turn = 0;

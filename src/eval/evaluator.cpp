@@ -107,6 +107,7 @@ EvalReport evaluate(const Model& model, const Tokenizer& tokenizer,
   GeneratorOptions gen_options;
   gen_options.batch_size = options.batch_size;
   gen_options.seed = options.seed;
+  gen_options.max_seq = context_needed(requests);
   Generator generator(model, gen_options);
   const std::vector<GenerationResult> results =
       generator.generate(requests, [&](const GenerationResult& r, int32_t token) {

@@ -16,6 +16,13 @@ int64_t context_of(const Model& model, const GeneratorOptions& options) {
 
 }  // namespace
 
+int64_t context_needed(const std::vector<GenerationRequest>& requests) {
+  int64_t need = 1;
+  for (const GenerationRequest& q : requests)
+    need = std::max(need, int64_t(q.prompt.size()) + std::max<int64_t>(q.max_new_tokens, 1) + 1);
+  return need;
+}
+
 Generator::Generator(const Model& model, GeneratorOptions options)
     : options_(options),
       decoder_(model, std::max<int64_t>(1, options.batch_size), context_of(model, options)),

@@ -48,6 +48,12 @@ struct GeneratorOptions {
   uint64_t seed = 0;
 };
 
+// The context these requests need: the longest prompt plus its new tokens,
+// plus one. A generator sized to it (GeneratorOptions::max_seq) allocates
+// for the work, not for the model's max_position_embeddings (32 k positions
+// for some models: a cache and prefill buffers of tens of GB).
+int64_t context_needed(const std::vector<GenerationRequest>& requests);
+
 class Generator {
  public:
   Generator(const Model& model, GeneratorOptions options);

@@ -142,6 +142,33 @@ TEST(Generate, SameTokensForAnyBatchThreadsOrBatchingMode) {
         }
 }
 
+// r1 generate and r1 eval size the cache to their requests instead of the
+// model's whole context: the same tokens, log-probs and stop reasons.
+TEST(Generate, AContextSizedToTheRequestsGivesTheSameResults) {
+  const Model m = test_model();
+  const auto reqs = test_requests(8, 2, 1.0f);
+  const int64_t need = context_needed(reqs);
+  int64_t longest = 0;
+  for (const GenerationRequest& q : reqs)
+    longest = std::max(longest, int64_t(q.prompt.size()) + q.max_new_tokens + 1);
+  EXPECT_EQ(need, longest);
+  ASSERT_LT(need, m.config().max_position_embeddings);
+  const auto whole = run(m, reqs, 7, 2);
+  Generator sized(m, {7, need, true, true, 1234});
+  EXPECT_EQ(sized.max_seq(), need);
+  const auto out = sized.generate(reqs);
+  for (size_t r = 0; r < reqs.size(); ++r) {
+    EXPECT_EQ(out[r].tokens, whole[r].tokens) << "request " << r;
+    EXPECT_EQ(out[r].logprobs, whole[r].logprobs) << "request " << r;
+    EXPECT_EQ(out[r].stop_reason, whole[r].stop_reason) << "request " << r;
+  }
+  // A request for no new tokens still needs its prompt and one position.
+  GenerationRequest empty;
+  empty.prompt = {1, 2, 3};
+  empty.max_new_tokens = 0;
+  EXPECT_EQ(context_needed({empty}), 5);
+}
+
 TEST(Generate, GreedyWithCacheEqualsFullRecomputation) {
   const Model m = test_model();
   auto reqs = test_requests(5, 1, 0.0f);
