@@ -56,7 +56,7 @@ void add_score(CLI::App& app) {
       const int64_t T = int64_t(ids.size()) - 1;
       if (T > 0) {
         if (!graph || graph->max_seq() < T)
-          graph = std::make_unique<TrainingGraph>(model.config(), 1, T);
+          graph = std::make_unique<TrainingGraph>(model.config(), 1, T, GraphUse::kInference);
         graph->forward(model, ids.data(), ids.data() + 1, 1, T);
         for (int64_t t = 0; t < T; ++t) out["logprobs"].push_back(graph->logprobs()[t]);
       }

@@ -15,7 +15,10 @@
 namespace r1 {
 
 Decoder::Decoder(const Model& model, int64_t slots, int64_t max_seq)
-    : model_(model), slots_(slots), max_seq_(max_seq), prefill_graph_(model.config(), 1, max_seq) {
+    : model_(model),
+      slots_(slots),
+      max_seq_(max_seq),
+      prefill_graph_(model.config(), 1, max_seq, GraphUse::kInference) {
   const ModelConfig& c = model.config();
   R1_CHECK(slots > 0, "the decoder needs at least one slot");
   R1_CHECK(c.num_labels == 0, "cannot generate with a sequence classifier (num_labels = {})",

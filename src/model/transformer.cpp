@@ -16,8 +16,9 @@ void zero(std::vector<float>& v, int64_t n) {
 
 }  // namespace
 
-TrainingGraph::TrainingGraph(const ModelConfig& config, int64_t max_batch, int64_t max_seq)
-    : config_(config), max_B_(max_batch), max_T_(max_seq) {
+TrainingGraph::TrainingGraph(const ModelConfig& config, int64_t max_batch, int64_t max_seq,
+                             GraphUse use)
+    : config_(config), max_B_(max_batch), max_T_(max_seq), use_(use) {
   const ModelConfig& c = config_;
   R1_CHECK(max_seq <= c.max_position_embeddings,
            "sequence length {} exceeds max_position_embeddings {}", max_seq,
@@ -56,12 +57,13 @@ TrainingGraph::TrainingGraph(const ModelConfig& config, int64_t max_batch, int64
     logprobs_.resize(size_t(N));
     entropy_.resize(size_t(N));
     targets_.resize(size_t(N));
-    dlogits_.resize(size_t(N * V));
   }
   ids_.resize(size_t(N));
   doc_starts_.resize(size_t(N));
   positions_.resize(size_t(N));
   tmp_.resize(size_t(N * C));
+  if (use == GraphUse::kInference) return;
+  if (lm) dlogits_.resize(size_t(N * V));
   dres_.resize(size_t(N * C));
   dln_.resize(size_t(N * C));
   dh_.resize(size_t(N * F));
@@ -182,6 +184,7 @@ void TrainingGraph::forward_hidden(const Model& model, const int32_t* ids, int64
 
 void TrainingGraph::backward(const Model& model, const float* dlogprobs, const float* dentropy,
                              float* grads) {
+  R1_CHECK(use_ == GraphUse::kTrain, "TrainingGraph::backward on a graph built for inference");
   R1_CHECK(B_ > 0, "TrainingGraph::backward called before forward");
   R1_CHECK(model.config().num_labels == 0, "TrainingGraph::backward needs a causal LM");
   const int64_t N = B_ * T_, C = config_.hidden_size, V = config_.vocab_size;
@@ -196,6 +199,8 @@ void TrainingGraph::backward(const Model& model, const float* dlogprobs, const f
 }
 
 void TrainingGraph::backward_hidden(const Model& model, const float* dhidden, float* grads) {
+  R1_CHECK(use_ == GraphUse::kTrain,
+           "TrainingGraph::backward_hidden on a graph built for inference");
   R1_CHECK(B_ > 0, "TrainingGraph::backward_hidden called before forward");
   check_trunk(model);
   std::copy(dhidden, dhidden + B_ * T_ * config_.hidden_size, dln_.begin());

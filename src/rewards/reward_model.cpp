@@ -78,7 +78,8 @@ std::vector<float> RewardModel::score_ids(const std::vector<std::vector<int32_t>
       int64_t capacity = 32;
       while (capacity < T) capacity *= 2;
       capacity = std::min(capacity, max_length());
-      graph_ = std::make_unique<TrainingGraph>(model_.config(), kRows, capacity);
+      graph_ =
+          std::make_unique<TrainingGraph>(model_.config(), kRows, capacity, GraphUse::kInference);
       head_ = std::make_unique<ScalarHead>(kRows * capacity, model_.config().hidden_size);
     }
     const int64_t B = int64_t(last - first);

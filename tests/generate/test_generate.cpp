@@ -169,6 +169,22 @@ TEST(Generate, AContextSizedToTheRequestsGivesTheSameResults) {
   EXPECT_EQ(context_needed({empty}), 5);
 }
 
+// The decoder prefills (and r1 score scores) with graphs built for
+// inference: the same forward, no backward buffers, and backward() refused.
+TEST(Generate, InferenceGraphsForwardTheSameAndRefuseBackward) {
+  const Model m = test_model();
+  const int64_t T = 20;
+  TrainingGraph train(m.config(), 1, T), infer(m.config(), 1, T, GraphUse::kInference);
+  std::vector<int32_t> ids(T + 1);
+  for (int64_t t = 0; t <= T; ++t) ids[size_t(t)] = int32_t(t * 7 % 53);
+  train.forward(m, ids.data(), ids.data() + 1, 1, T);
+  infer.forward(m, ids.data(), ids.data() + 1, 1, T);
+  for (int64_t t = 0; t < T; ++t) EXPECT_EQ(infer.logprobs()[t], train.logprobs()[t]) << t;
+  std::vector<float> dlogprobs(T, 1.0f), grads(m.num_params());
+  EXPECT_THROW(infer.backward(m, dlogprobs.data(), nullptr, grads.data()), std::exception);
+  EXPECT_NO_THROW(train.backward(m, dlogprobs.data(), nullptr, grads.data()));
+}
+
 TEST(Generate, GreedyWithCacheEqualsFullRecomputation) {
   const Model m = test_model();
   auto reqs = test_requests(5, 1, 0.0f);
