@@ -73,7 +73,50 @@ void micro_kernel(const float* a, int64_t lda, const float* b, int64_t depth, fl
   }
 }
 
+// c (rows, up to 32 columns; ldc) = [c +] a · b with a's element (r, k) at
+// a[r·a_row + k·a_depth] and b's row k at b + k·ldb.
+template <int kR>
+void strided_kernel(const float* a, int64_t a_row, int64_t a_depth, const float* b, int64_t ldb,
+                    int64_t depth, float* c, int64_t ldc, int64_t columns, bool accumulate) {
+  const __mmask16 lo = lane_mask(columns), hi = lane_mask(columns - 16);
+  __m512 acc_lo[kR], acc_hi[kR];
+#pragma GCC unroll 16
+  for (int r = 0; r < kR; ++r) {
+    acc_lo[r] = accumulate ? _mm512_maskz_loadu_ps(lo, c + r * ldc) : _mm512_setzero_ps();
+    acc_hi[r] = accumulate ? _mm512_maskz_loadu_ps(hi, c + r * ldc + 16) : _mm512_setzero_ps();
+  }
+  for (int64_t k = 0; k < depth; ++k) {
+    const __m512 b_lo = _mm512_maskz_loadu_ps(lo, b + k * ldb);
+    const __m512 b_hi = _mm512_maskz_loadu_ps(hi, b + k * ldb + 16);
+    const float* ak = a + k * a_depth;
+#pragma GCC unroll 16
+    for (int r = 0; r < kR; ++r) {
+      const __m512 x = _mm512_set1_ps(ak[r * a_row]);
+      acc_lo[r] = _mm512_fmadd_ps(x, b_lo, acc_lo[r]);
+      acc_hi[r] = _mm512_fmadd_ps(x, b_hi, acc_hi[r]);
+    }
+  }
+#pragma GCC unroll 16
+  for (int r = 0; r < kR; ++r) {
+    _mm512_mask_storeu_ps(c + r * ldc, lo, acc_lo[r]);
+    _mm512_mask_storeu_ps(c + r * ldc + 16, hi, acc_hi[r]);
+  }
+}
+
 #else
+
+// The same chains, one element at a time.
+template <int kR>
+void strided_kernel(const float* a, int64_t a_row, int64_t a_depth, const float* b, int64_t ldb,
+                    int64_t depth, float* c, int64_t ldc, int64_t columns, bool accumulate) {
+  for (int r = 0; r < kR; ++r)
+    for (int64_t j = 0; j < columns; ++j) {
+      float acc = accumulate ? c[r * ldc + j] : 0.0f;
+      for (int64_t k = 0; k < depth; ++k)
+        acc = std::fma(a[r * a_row + k * a_depth], b[k * ldb + j], acc);
+      c[r * ldc + j] = acc;
+    }
+}
 
 // The same chains, one element at a time.
 template <int kR>
@@ -99,6 +142,18 @@ constexpr auto make_kernels(std::integer_sequence<int, kR...>) {
 
 // kernels[r - 1] handles r rows.
 constexpr auto kernels = make_kernels(std::make_integer_sequence<int, int(kRows)>{});
+
+using StridedKernel = void (*)(const float*, int64_t, int64_t, const float*, int64_t, int64_t,
+                               float*, int64_t, int64_t, bool);
+
+template <int... kR>
+constexpr auto make_strided_kernels(std::integer_sequence<int, kR...>) {
+  return std::array<StridedKernel, sizeof...(kR)>{&strided_kernel<kR + 1>...};
+}
+
+// strided_kernels[r - 1] handles r rows.
+constexpr auto strided_kernels =
+    make_strided_kernels(std::make_integer_sequence<int, int(kRows)>{});
 
 // Rows [r0, r1) × panels [p0, p1) of out = in · Wᵀ, on the calling thread.
 void multiply_block(float* out, const float* in, const PackedMatrix& w, int64_t r0, int64_t r1,
@@ -196,6 +251,29 @@ void packed_matmul_panels(float* out, const float* in, const PackedMatrix& w, in
     for (int64_t g0 = p0; g0 < p1; g0 += kTaskPanels)
       multiply_block(out, in, w, r0, std::min(N, r0 + kTaskRows), g0,
                      std::min(p1, g0 + kTaskPanels));
+}
+
+void strided_matmul(float* c, int64_t ldc, const float* a, int64_t a_row, int64_t a_depth,
+                    const float* b, int64_t ldb, int64_t rows, int64_t columns, int64_t depth,
+                    bool accumulate) {
+  for (int64_t r = 0; r < rows; r += kRows) {
+    const StridedKernel kernel = strided_kernels[size_t(std::min(kRows, rows - r) - 1)];
+    for (int64_t j = 0; j < columns; j += kPanel)
+      kernel(a + r * a_row, a_row, a_depth, b + j, ldb, depth, c + r * ldc + j, ldc,
+             std::min(kPanel, columns - j), accumulate);
+  }
+}
+
+void strided_matmul(double* c, int64_t ldc, const double* a, int64_t a_row, int64_t a_depth,
+                    const double* b, int64_t ldb, int64_t rows, int64_t columns, int64_t depth,
+                    bool accumulate) {
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t j = 0; j < columns; ++j) {
+      double acc = accumulate ? c[r * ldc + j] : 0.0;
+      for (int64_t k = 0; k < depth; ++k)
+        acc = std::fma(a[r * a_row + k * a_depth], b[k * ldb + j], acc);
+      c[r * ldc + j] = acc;
+    }
 }
 
 }  // namespace r1

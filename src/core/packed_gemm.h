@@ -49,4 +49,18 @@ void packed_matmul(float* out, const float* in, const PackedMatrix& w, int64_t N
 void packed_matmul_panels(float* out, const float* in, const PackedMatrix& w, int64_t N, int64_t p0,
                           int64_t p1);
 
+// c (rows, columns; ldc) = [c +] a · b for operands already in cache, read
+// in place with any strides — a's element (r, k) at a[r·a_row + k·a_depth]
+// (a transposed operand is a_row = 1), b's (k, j) at b[k·ldb + j] — so the
+// small products of the attention backward need no packing. Every element
+// is one fused multiply-add chain over k = 0 … depth − 1, continuing c's
+// value when `accumulate`, else starting from zero.
+void strided_matmul(float* c, int64_t ldc, const float* a, int64_t a_row, int64_t a_depth,
+                    const float* b, int64_t ldb, int64_t rows, int64_t columns, int64_t depth,
+                    bool accumulate);
+// The same chains in double precision (the gradient checks), one element at a time.
+void strided_matmul(double* c, int64_t ldc, const double* a, int64_t a_row, int64_t a_depth,
+                    const double* b, int64_t ldb, int64_t rows, int64_t columns, int64_t depth,
+                    bool accumulate);
+
 }  // namespace r1

@@ -8,6 +8,7 @@
 
 #include "core/check.h"
 #include "core/gemm.h"
+#include "core/packed_gemm.h"
 
 namespace r1::ops {
 
@@ -422,11 +423,19 @@ void attention_forward(Real* out, Real* att, const Real* q, const Real* k, const
   }
 }
 
-// Rows per block of the causal products in attention_backward.
-constexpr int64_t kCausalBlock = 64;
+// dst (rows, cols) contiguous = src (rows, cols; row stride ld).
+template <typename Real>
+void copy_rows(Real* dst, const Real* src, int64_t rows, int64_t cols, int64_t ld) {
+  for (int64_t r = 0; r < rows; ++r) std::copy(src + r * ld, src + r * ld + cols, dst + r * cols);
+}
+
+// Rows of a query block and of a key block in attention_backward: the same
+// partition for both, so a key block reads dS only where its query blocks
+// wrote it.
+constexpr int64_t kBackwardBlock = 12;
 
 template <typename Real>
-void attention_backward(Real* dq, Real* dk, Real* dv, Real* scratch, const Real* dout,
+void attention_backward(Real* dq, Real* dk, Real* dv, const Real* dout, const Real* out,
                         const Real* att, const Real* q, const Real* k, const Real* v, int64_t B,
                         int64_t T, int64_t Hq, int64_t Hkv, int64_t D, int64_t qs, int64_t ks,
                         int64_t vs) {
@@ -438,47 +447,58 @@ void attention_backward(Real* dq, Real* dk, Real* dv, Real* scratch, const Real*
 #pragma omp parallel for schedule(static)
   for (int64_t bkv = 0; bkv < B * Hkv; ++bkv) {
     const int64_t b = bkv / Hkv, kvh = bkv % Hkv;
-    Real* dp = scratch + bkv * T * T;
     const Real* kb = k + b * T * ks + kvh * D;
     const Real* vb = v + b * T * vs + kvh * D;
     Real* dkb = dk + b * T * ks + kvh * D;
     Real* dvb = dv + b * T * vs + kvh * D;
+    // Per thread, in cache: one head's score gradients dS (T, T); Vᵀ (D, T),
+    // transposed from a contiguous copy of V; K, the head's dO and Q (T, D)
+    // contiguous.
+    thread_local std::vector<Real> ds, vt, kc, vc, doc, qc;
+    ds.resize(size_t(T * T));
+    for (auto* buffer : {&vt, &kc, &vc, &doc, &qc}) buffer->resize(size_t(T * D));
+    copy_rows(kc.data(), kb, T, D, ks);
+    copy_rows(vc.data(), vb, T, D, vs);
+    for (int64_t j0 = 0; j0 < T; j0 += 16)
+      for (int64_t d = 0; d < D; ++d)
+        for (int64_t j = j0; j < std::min(T, j0 + 16); ++j)
+          vt[size_t(d * T + j)] = vc[size_t(j * D + d)];
     for (int64_t h = kvh * group; h < (kvh + 1) * group; ++h) {
       const Real* p = att + (b * Hq + h) * T * T;
-      // The group's first head writes dk and dv, the others add to them.
-      const Real beta = h == kvh * group ? Real(0) : Real(1);
       const Real* dob = dout + b * T * os + h * D;
-      const Real* qb = q + b * T * qs + h * D;
+      const Real* ob = out + b * T * os + h * D;
       Real* dqb = dq + b * T * qs + h * D;
-      // The products skip the blocks above the diagonal, where P and dS are
-      // zero: row block [t0, t1) needs key columns [0, t1) only, key block
-      // [j0, j1) query rows [j0, T) only.
-      // dP = dO·Vᵀ ; dV (+)= Pᵀ·dO
-      for (int64_t t0 = 0; t0 < T; t0 += kCausalBlock) {
-        const int64_t t1 = std::min(T, t0 + kCausalBlock);
-        gemm(false, true, int(t1 - t0), int(t1), int(D), Real(1), dob + t0 * os, int(os), vb,
-             int(vs), Real(0), dp + t0 * T, int(T));
-        gemm(true, false, int(t1 - t0), int(D), int(T - t0), Real(1), p + t0 * T + t0, int(T),
-             dob + t0 * os, int(os), beta, dvb + t0 * vs, int(vs));
+      copy_rows(doc.data(), dob, T, D, os);
+      copy_rows(qc.data(), q + b * T * qs + h * D, T, D, qs);
+      // Query block [t0, t1) needs key columns [0, t1) only (above the
+      // diagonal P and dS are zero): dP = dO·Vᵀ, then dS = P ⊙ (dP − Σ_j
+      // dP⊙P) · scale (softmax backward, then the score scale; Σ_j dP⊙P =
+      // dO·O, D terms instead of t) with the block's columns past each row's
+      // diagonal zeroed, then dQ = dS·K.
+      for (int64_t t0 = 0; t0 < T; t0 += kBackwardBlock) {
+        const int64_t t1 = std::min(T, t0 + kBackwardBlock);
+        strided_matmul(ds.data() + t0 * T, T, doc.data() + t0 * D, D, 1, vt.data(), T, t1 - t0, t1,
+                       D, false);
+        for (int64_t t = t0; t < t1; ++t) {
+          const Real* pr = p + t * T;
+          Real* dr = ds.data() + t * T;
+          const Real dot =
+              lane_dot(dob + t * os, ob + t * os, static_cast<const Real*>(nullptr), D);
+          for (int64_t j = 0; j <= t; ++j) dr[j] = pr[j] * (dr[j] - dot) * scale;
+          std::fill(dr + t + 1, dr + t1, Real(0));
+        }
+        strided_matmul(dqb + t0 * qs, qs, ds.data() + t0 * T, T, 1, kc.data(), D, t1 - t0, D, t1,
+                       false);
       }
-      // dS = P ⊙ (dP − Σ_j dP⊙P) · scale (softmax backward, then the score
-      // scale). The products below read dS up to the end of the row's
-      // block: zero it there.
-      for (int64_t t = 0; t < T; ++t) {
-        const Real* pr = p + t * T;
-        Real* dr = dp + t * T;
-        const Real dot = lane_dot(dr, pr, static_cast<const Real*>(nullptr), t + 1);
-        for (int64_t j = 0; j <= t; ++j) dr[j] = pr[j] * (dr[j] - dot) * scale;
-        for (int64_t j = t + 1; j < std::min(T, (t / kCausalBlock + 1) * kCausalBlock); ++j)
-          dr[j] = 0;
-      }
-      // dQ = dS·K ; dK (+)= dSᵀ·Q
-      for (int64_t t0 = 0; t0 < T; t0 += kCausalBlock) {
-        const int64_t t1 = std::min(T, t0 + kCausalBlock);
-        gemm(false, false, int(t1 - t0), int(D), int(t1), Real(1), dp + t0 * T, int(T), kb, int(ks),
-             Real(0), dqb + t0 * qs, int(qs));
-        gemm(true, false, int(t1 - t0), int(D), int(T - t0), Real(1), dp + t0 * T + t0, int(T),
-             qb + t0 * qs, int(qs), beta, dkb + t0 * ks, int(ks));
+      // Key block [j0, j1) needs query rows [j0, T) only: dV (+)= Pᵀ·dO and
+      // dK (+)= dSᵀ·Q, the group's first head writing, the others adding.
+      const bool accumulate = h != kvh * group;
+      for (int64_t j0 = 0; j0 < T; j0 += kBackwardBlock) {
+        const int64_t w = std::min(kBackwardBlock, T - j0);
+        strided_matmul(dvb + j0 * vs, vs, p + j0 * T + j0, 1, T, doc.data() + j0 * D, D, w, D,
+                       T - j0, accumulate);
+        strided_matmul(dkb + j0 * ks, ks, ds.data() + j0 * T + j0, 1, T, qc.data() + j0 * D, D, w,
+                       D, T - j0, accumulate);
       }
     }
   }
@@ -599,7 +619,7 @@ void add(Real* out, const Real* a, const Real* b, int64_t n) {
   template void attention_forward(Real*, Real*, const Real*, const Real*, const Real*, int64_t,    \
                                   int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,   \
                                   const int32_t*);                                                 \
-  template void attention_backward(Real*, Real*, Real*, Real*, const Real*, const Real*,           \
+  template void attention_backward(Real*, Real*, Real*, const Real*, const Real*, const Real*,     \
                                    const Real*, const Real*, const Real*, int64_t, int64_t,        \
                                    int64_t, int64_t, int64_t, int64_t, int64_t, int64_t);          \
   template void swiglu_forward(Real*, const Real*, int64_t, int64_t);                              \

@@ -174,11 +174,11 @@ void attention_forward(Real* out, Real* att, const Real* q, const Real* k, const
                        int64_t T, int64_t Hq, int64_t Hkv, int64_t D, int64_t qs, int64_t ks,
                        int64_t vs, const int32_t* starts = nullptr);
 // dq, dk, dv = ... (same strides as q, k, v), overwritten, not added to:
-// they are q, k and v's only gradients. scratch needs B·Hkv·T·T floats.
-// A document mask needs nothing here: masked probabilities in att are zero, so
+// they are q, k and v's only gradients; out and att are the forward's. A
+// document mask needs nothing here: masked probabilities in att are zero, so
 // their score gradients are too.
 template <typename Real>
-void attention_backward(Real* dq, Real* dk, Real* dv, Real* scratch, const Real* dout,
+void attention_backward(Real* dq, Real* dk, Real* dv, const Real* dout, const Real* out,
                         const Real* att, const Real* q, const Real* k, const Real* v, int64_t B,
                         int64_t T, int64_t Hq, int64_t Hkv, int64_t D, int64_t qs, int64_t ks,
                         int64_t vs);

@@ -71,7 +71,6 @@ TrainingGraph::TrainingGraph(const ModelConfig& config, int64_t max_batch, int64
   datt_out_.resize(size_t(N * Q));
   if (c.qk_norm) dqk_.resize(size_t(N * (Q + K)));
   dqkv_.resize(size_t(N * QKV));
-  datt_scratch_.resize(size_t(max_batch * c.num_kv_heads * max_seq * max_seq));
 }
 
 int64_t TrainingGraph::rotated_stride() const {
@@ -241,9 +240,9 @@ void TrainingGraph::backward_trunk(const Model& model, float* grads) {
     const int64_t qks = rotated_stride();
     float* dqk = c.qk_norm ? dqk_.data() : dqkv_.data();
     const float* qk = A.rotated();
-    ops::attention_backward(dqk, dqk + Q, dqkv_.data() + Q + K, datt_scratch_.data(),
-                            datt_out_.data(), A.att.data(), qk, qk + Q, A.qkv.data() + Q + K, B, T,
-                            Hq, Hkv, D, qks, qks, QKV);
+    ops::attention_backward(dqk, dqk + Q, dqkv_.data() + Q + K, datt_out_.data(), A.att_out.data(),
+                            A.att.data(), qk, qk + Q, A.qkv.data() + Q + K, B, T, Hq, Hkv, D, qks,
+                            qks, QKV);
     if (packed_) {
       ops::rope_backward_rows(dqk, rope_cos_.data(), rope_sin_.data(), N, Hq + Hkv, D, qks,
                               positions_.data());

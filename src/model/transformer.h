@@ -94,7 +94,7 @@ class TrainingGraph {
   std::vector<float> tmp_;  // (N,C) projection output before the residual add
   // Backward scratch.
   // dqk_ only with q/k norms: without, the q/k gradient is formed in dqkv_.
-  std::vector<float> dres_, dln_, dh_, dgu_, datt_out_, dqk_, dqkv_, dlogits_, datt_scratch_;
+  std::vector<float> dres_, dln_, dh_, dgu_, datt_out_, dqk_, dqkv_, dlogits_;
 };
 
 // The weighted loss Σ (−w·logprob − e·entropy) over (B,T) positions, and the

@@ -3,6 +3,9 @@
 // strided rows, GQA groups, a rope position offset).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "grad_check.h"
 #include "model/ops.h"
 
@@ -123,14 +126,63 @@ TEST(OpsGrad, GroupedQueryAttention) {
     return dot(out, r);
   };
   loss();
-  Vec dq(q.size(), 0.0), dk(k.size(), 0.0), dv(v.size(), 0.0), scratch(B * Hkv * T * T);
+  Vec dq(q.size(), 0.0), dk(k.size(), 0.0), dv(v.size(), 0.0);
   // Twice: the gradients are written, not added to what the buffers held.
   for (int pass = 0; pass < 2; ++pass)
-    ops::attention_backward(dq.data(), dk.data(), dv.data(), scratch.data(), r.data(), att.data(),
+    ops::attention_backward(dq.data(), dk.data(), dv.data(), r.data(), out.data(), att.data(),
                             q.data(), k.data(), v.data(), B, T, Hq, Hkv, D, qs, ks, vs);
   expect_gradient("dq", q, dq, loss);
   expect_gradient("dk", k, dk, loss);
   expect_gradient("dv", v, dv, loss);
+}
+
+// Long enough for several query/key blocks of the backward (the last one
+// partial) and a head wider than one column panel (32), so every tail and
+// the blocks' shared dS bookkeeping are checked.
+TEST(OpsGrad, AttentionAcrossBlocks) {
+  const int64_t B = 1, T = 29, Hq = 2, Hkv = 1, D = 35;
+  const int64_t qs = Hq * D + 1, ks = Hkv * D + 2, vs = Hkv * D + 3;
+  Vec q = random_vector(B * T * qs, 32), k = random_vector(B * T * ks, 33);
+  Vec v = random_vector(B * T * vs, 34), r = random_vector(B * T * Hq * D, 35);
+  Vec out(B * T * Hq * D), att(B * Hq * T * T);
+  auto loss = [&] {
+    ops::attention_forward(out.data(), att.data(), q.data(), k.data(), v.data(), B, T, Hq, Hkv, D,
+                           qs, ks, vs);
+    return dot(out, r);
+  };
+  loss();
+  Vec dq(q.size(), 0.0), dk(k.size(), 0.0), dv(v.size(), 0.0);
+  ops::attention_backward(dq.data(), dk.data(), dv.data(), r.data(), out.data(), att.data(),
+                          q.data(), k.data(), v.data(), B, T, Hq, Hkv, D, qs, ks, vs);
+  expect_gradient("dq", q, dq, loss);
+  expect_gradient("dk", k, dk, loss);
+  expect_gradient("dv", v, dv, loss);
+
+  // The float instantiation (its vector kernels, their partial tiles) agrees
+  // with the double one it shares its blocking with: every gradient is a sum
+  // of at most T·D products of O(1) terms, each rounded at float's 2⁻²⁴, so
+  // 1e-4 relative to the gradients' size is a wide margin; a wrong tile is
+  // O(1) off.
+  const auto narrow = [](const Vec& x) { return std::vector<float>(x.begin(), x.end()); };
+  std::vector<float> qf = narrow(q), kf = narrow(k), vf = narrow(v), rf = narrow(r);
+  std::vector<float> outf(out.size()), attf(att.size()), dqf(q.size()), dkf(k.size()),
+      dvf(v.size());
+  ops::attention_forward(outf.data(), attf.data(), qf.data(), kf.data(), vf.data(), B, T, Hq, Hkv,
+                         D, qs, ks, vs);
+  ops::attention_backward(dqf.data(), dkf.data(), dvf.data(), rf.data(), outf.data(), attf.data(),
+                          qf.data(), kf.data(), vf.data(), B, T, Hq, Hkv, D, qs, ks, vs);
+  const auto expect_close = [](const char* what, const std::vector<float>& f, const Vec& d,
+                               int64_t rows, int64_t stride, int64_t width) {
+    double size = 0;
+    for (double x : d) size = std::max(size, std::abs(x));
+    for (int64_t i = 0; i < rows; ++i)
+      for (int64_t c = 0; c < width; ++c)
+        EXPECT_NEAR(f[i * stride + c], d[i * stride + c], 1e-4 * size)
+            << what << " " << i << "," << c;
+  };
+  expect_close("dq", dqf, dq, B * T, qs, Hq * D);
+  expect_close("dk", dkf, dk, B * T, ks, Hkv * D);
+  expect_close("dv", dvf, dv, B * T, vs, Hkv * D);
 }
 
 // Two documents packed in each row (starts marks where each position's
@@ -148,10 +200,10 @@ TEST(OpsGrad, PackedAttention) {
     return dot(out, r);
   };
   loss();
-  Vec dq(q.size(), 0.0), dk(k.size(), 0.0), dv(v.size(), 0.0), scratch(B * Hkv * T * T);
+  Vec dq(q.size(), 0.0), dk(k.size(), 0.0), dv(v.size(), 0.0);
   // Twice: the gradients are written, not added to what the buffers held.
   for (int pass = 0; pass < 2; ++pass)
-    ops::attention_backward(dq.data(), dk.data(), dv.data(), scratch.data(), r.data(), att.data(),
+    ops::attention_backward(dq.data(), dk.data(), dv.data(), r.data(), out.data(), att.data(),
                             q.data(), k.data(), v.data(), B, T, Hq, Hkv, D, qs, ks, vs);
   expect_gradient("dq", q, dq, loss);
   expect_gradient("dk", k, dk, loss);
