@@ -43,6 +43,35 @@ Real lane_dot(const Real* a, const Real* b, const Real* c, int64_t n) {
   return sum;
 }
 
+// x[0, n) = softmax(x·scale) in place (scale > 0), n ≥ 1: the maximum and
+// the sum in lanes, so that the loops vectorize.
+template <typename Real>
+void scaled_softmax(Real* x, int64_t n, Real scale) {
+  typedef Real Lanes __attribute__((vector_size(16 * sizeof(Real))));
+  const auto load = [](const Real* p) {
+    Lanes l;
+    std::memcpy(&l, p, sizeof l);
+    return l;
+  };
+  Lanes top = Lanes{} + x[0];
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const Lanes l = load(x + i);
+    top = top > l ? top : l;
+  }
+  Real mx = x[0];
+  for (int l = 0; l < 16; ++l) mx = std::max(mx, top[l]);
+  for (; i < n; ++i) mx = std::max(mx, x[i]);
+  for (i = 0; i < n; ++i) x[i] = fast_exp((x[i] - mx) * scale);
+  Lanes lanes = {};
+  for (i = 0; i + 16 <= n; i += 16) lanes += load(x + i);
+  Real sum = 0;
+  for (int l = 0; l < 16; ++l) sum += lanes[l];
+  for (; i < n; ++i) sum += x[i];
+  const Real inv = Real(1) / sum;
+  for (i = 0; i < n; ++i) x[i] *= inv;
+}
+
 }  // namespace
 
 template <typename Real>
@@ -392,19 +421,21 @@ void attend_rows(Real* out, int64_t ldo, Real* p, int64_t ldp, const Real* q, in
 }
 
 template <typename Real>
-void attention_forward(Real* out, Real* att, const Real* q, const Real* k, const Real* v, int64_t B,
-                       int64_t T, int64_t Hq, int64_t Hkv, int64_t D, int64_t qs, int64_t ks,
-                       int64_t vs, const int32_t* starts) {
+void attention_forward(Real* out, const Real* q, const Real* k, const Real* v, int64_t B, int64_t T,
+                       int64_t Hq, int64_t Hkv, int64_t D, int64_t qs, int64_t ks, int64_t vs,
+                       const int32_t* starts) {
   const int64_t group = Hq / Hkv;
 #pragma omp parallel for schedule(static)
   for (int64_t bh = 0; bh < B * Hq; ++bh) {
     const int64_t b = bh / Hq, h = bh % Hq, kvh = h / group;
-    thread_local std::vector<Real> key_blocks;
+    // The head's keys in blocks, and a tile's probabilities (not kept: the
+    // backward recomputes them), per thread.
+    thread_local std::vector<Real> key_blocks, p;
     key_blocks.resize(size_t(key_blocks_size(T, D)));
+    p.resize(size_t(kAttendRows * T));
     const Real* kb = k + b * T * ks + kvh * D;
     for (int64_t j = 0; j < T; ++j) store_key(key_blocks.data(), j, kb + j * ks, D);
     const Real* vb = v + b * T * vs + kvh * D;
-    Real* p = att + bh * T * T;
     for (int64_t t0 = 0; t0 < T; t0 += kAttendRows) {
       const int64_t rows = std::min(kAttendRows, T - t0);
       int64_t first[kAttendRows], last[kAttendRows];
@@ -412,13 +443,9 @@ void attention_forward(Real* out, Real* att, const Real* q, const Real* k, const
         first[r] = starts ? int64_t(starts[b * T + t0 + r]) : 0;
         last[r] = t0 + r + 1;
       }
-      attend_rows(out + (b * T + t0) * Hq * D + h * D, Hq * D, p + t0 * T, T,
+      attend_rows(out + (b * T + t0) * Hq * D + h * D, Hq * D, p.data(), T,
                   q + (b * T + t0) * qs + h * D, qs, key_blocks.data(), vb, vs, first, last, rows,
                   D);
-      for (int64_t r = 0; r < rows; ++r) {
-        std::fill(p + (t0 + r) * T, p + (t0 + r) * T + first[r], Real(0));
-        std::fill(p + (t0 + r) * T + last[r], p + (t0 + r + 1) * T, Real(0));
-      }
     }
   }
 }
@@ -429,16 +456,24 @@ void copy_rows(Real* dst, const Real* src, int64_t rows, int64_t cols, int64_t l
   for (int64_t r = 0; r < rows; ++r) std::copy(src + r * ld, src + r * ld + cols, dst + r * cols);
 }
 
+// dst (cols, rows) = srcᵀ for a contiguous src (rows, cols), in 16-row strips.
+template <typename Real>
+void transpose(Real* dst, const Real* src, int64_t rows, int64_t cols) {
+  for (int64_t r0 = 0; r0 < rows; r0 += 16)
+    for (int64_t c = 0; c < cols; ++c)
+      for (int64_t r = r0; r < std::min(rows, r0 + 16); ++r) dst[c * rows + r] = src[r * cols + c];
+}
+
 // Rows of a query block and of a key block in attention_backward: the same
-// partition for both, so a key block reads dS only where its query blocks
-// wrote it.
+// partition for both, so a key block reads P and dS only where its query
+// blocks wrote them.
 constexpr int64_t kBackwardBlock = 12;
 
 template <typename Real>
 void attention_backward(Real* dq, Real* dk, Real* dv, const Real* dout, const Real* out,
-                        const Real* att, const Real* q, const Real* k, const Real* v, int64_t B,
-                        int64_t T, int64_t Hq, int64_t Hkv, int64_t D, int64_t qs, int64_t ks,
-                        int64_t vs) {
+                        const Real* q, const Real* k, const Real* v, int64_t B, int64_t T,
+                        int64_t Hq, int64_t Hkv, int64_t D, int64_t qs, int64_t ks, int64_t vs,
+                        const int32_t* starts) {
   const int64_t group = Hq / Hkv;
   const Real scale = Real(1) / std::sqrt(Real(D));
   const int64_t os = Hq * D;
@@ -447,45 +482,47 @@ void attention_backward(Real* dq, Real* dk, Real* dv, const Real* dout, const Re
 #pragma omp parallel for schedule(static)
   for (int64_t bkv = 0; bkv < B * Hkv; ++bkv) {
     const int64_t b = bkv / Hkv, kvh = bkv % Hkv;
-    const Real* kb = k + b * T * ks + kvh * D;
-    const Real* vb = v + b * T * vs + kvh * D;
     Real* dkb = dk + b * T * ks + kvh * D;
     Real* dvb = dv + b * T * vs + kvh * D;
-    // Per thread, in cache: one head's score gradients dS (T, T); Vᵀ (D, T),
-    // transposed from a contiguous copy of V; K, the head's dO and Q (T, D)
-    // contiguous.
-    thread_local std::vector<Real> ds, vt, kc, vc, doc, qc;
-    ds.resize(size_t(T * T));
-    for (auto* buffer : {&vt, &kc, &vc, &doc, &qc}) buffer->resize(size_t(T * D));
-    copy_rows(kc.data(), kb, T, D, ks);
-    copy_rows(vc.data(), vb, T, D, vs);
-    for (int64_t j0 = 0; j0 < T; j0 += 16)
-      for (int64_t d = 0; d < D; ++d)
-        for (int64_t j = j0; j < std::min(T, j0 + 16); ++j)
-          vt[size_t(d * T + j)] = vc[size_t(j * D + d)];
+    // Per thread, in cache: one head's probabilities P and score gradients
+    // dS (T, T); K, V, the head's Q and dO (T, D) contiguous; Kᵀ, Vᵀ (D, T);
+    // the softmax backward's row sums Σ_j dP⊙P = dO·O (D terms, not t).
+    thread_local std::vector<Real> pm, ds, kc, vc, qc, doc, kt, vt, dots;
+    for (auto* buffer : {&pm, &ds}) buffer->resize(size_t(T * T));
+    dots.resize(size_t(T));
+    for (auto* buffer : {&kc, &vc, &qc, &doc, &kt, &vt}) buffer->resize(size_t(T * D));
+    copy_rows(kc.data(), k + b * T * ks + kvh * D, T, D, ks);
+    copy_rows(vc.data(), v + b * T * vs + kvh * D, T, D, vs);
+    transpose(kt.data(), kc.data(), T, D);
+    transpose(vt.data(), vc.data(), T, D);
     for (int64_t h = kvh * group; h < (kvh + 1) * group; ++h) {
-      const Real* p = att + (b * Hq + h) * T * T;
       const Real* dob = dout + b * T * os + h * D;
       const Real* ob = out + b * T * os + h * D;
       Real* dqb = dq + b * T * qs + h * D;
       copy_rows(doc.data(), dob, T, D, os);
       copy_rows(qc.data(), q + b * T * qs + h * D, T, D, qs);
-      // Query block [t0, t1) needs key columns [0, t1) only (above the
-      // diagonal P and dS are zero): dP = dO·Vᵀ, then dS = P ⊙ (dP − Σ_j
-      // dP⊙P) · scale (softmax backward, then the score scale; Σ_j dP⊙P =
-      // dO·O, D terms instead of t) with the block's columns past each row's
-      // diagonal zeroed, then dQ = dS·K.
+      for (int64_t t = 0; t < T; ++t)
+        dots[t] = lane_dot(doc.data() + t * D, ob + t * os, static_cast<const Real*>(nullptr), D);
+      // Query block [t0, t1) needs key columns [0, t1) only: P = softmax(Q·Kᵀ
+      // · scale) over each row's keys [start, t], zero elsewhere in the
+      // block's columns; dP = dO·Vᵀ; dS = P ⊙ (dP − Σ_j dP⊙P) · scale (softmax
+      // backward, then the score scale); dQ = dS·K.
       for (int64_t t0 = 0; t0 < T; t0 += kBackwardBlock) {
         const int64_t t1 = std::min(T, t0 + kBackwardBlock);
+        strided_matmul(pm.data() + t0 * T, T, qc.data() + t0 * D, D, 1, kt.data(), T, t1 - t0, t1,
+                       D, false);
         strided_matmul(ds.data() + t0 * T, T, doc.data() + t0 * D, D, 1, vt.data(), T, t1 - t0, t1,
                        D, false);
         for (int64_t t = t0; t < t1; ++t) {
-          const Real* pr = p + t * T;
+          const int64_t first = starts ? int64_t(starts[b * T + t]) : 0;
+          Real* pr = pm.data() + t * T;
           Real* dr = ds.data() + t * T;
-          const Real dot =
-              lane_dot(dob + t * os, ob + t * os, static_cast<const Real*>(nullptr), D);
-          for (int64_t j = 0; j <= t; ++j) dr[j] = pr[j] * (dr[j] - dot) * scale;
-          std::fill(dr + t + 1, dr + t1, Real(0));
+          scaled_softmax(pr + first, t + 1 - first, scale);
+          for (int64_t j = first; j <= t; ++j) dr[j] = pr[j] * (dr[j] - dots[t]) * scale;
+          for (Real* row : {pr, dr}) {
+            std::fill(row, row + first, Real(0));
+            std::fill(row + t + 1, row + t1, Real(0));
+          }
         }
         strided_matmul(dqb + t0 * qs, qs, ds.data() + t0 * T, T, 1, kc.data(), D, t1 - t0, D, t1,
                        false);
@@ -495,8 +532,8 @@ void attention_backward(Real* dq, Real* dk, Real* dv, const Real* dout, const Re
       const bool accumulate = h != kvh * group;
       for (int64_t j0 = 0; j0 < T; j0 += kBackwardBlock) {
         const int64_t w = std::min(kBackwardBlock, T - j0);
-        strided_matmul(dvb + j0 * vs, vs, p + j0 * T + j0, 1, T, doc.data() + j0 * D, D, w, D,
-                       T - j0, accumulate);
+        strided_matmul(dvb + j0 * vs, vs, pm.data() + j0 * T + j0, 1, T, doc.data() + j0 * D, D, w,
+                       D, T - j0, accumulate);
         strided_matmul(dkb + j0 * ks, ks, ds.data() + j0 * T + j0, 1, T, qc.data() + j0 * D, D, w,
                        D, T - j0, accumulate);
       }
@@ -616,12 +653,12 @@ void add(Real* out, const Real* a, const Real* b, int64_t n) {
   template void attend_rows(Real*, int64_t, Real*, int64_t, const Real*, int64_t, const Real*,     \
                             const Real*, int64_t, const int64_t*, const int64_t*, int64_t,         \
                             int64_t, const SharedPrefix<Real>&);                                   \
-  template void attention_forward(Real*, Real*, const Real*, const Real*, const Real*, int64_t,    \
-                                  int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,   \
+  template void attention_forward(Real*, const Real*, const Real*, const Real*, int64_t, int64_t,  \
+                                  int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,            \
                                   const int32_t*);                                                 \
   template void attention_backward(Real*, Real*, Real*, const Real*, const Real*, const Real*,     \
-                                   const Real*, const Real*, const Real*, int64_t, int64_t,        \
-                                   int64_t, int64_t, int64_t, int64_t, int64_t, int64_t);          \
+                                   const Real*, const Real*, int64_t, int64_t, int64_t, int64_t,   \
+                                   int64_t, int64_t, int64_t, int64_t, const int32_t*);            \
   template void swiglu_forward(Real*, const Real*, int64_t, int64_t);                              \
   template void swiglu_backward(Real*, const Real*, const Real*, int64_t, int64_t);                \
   template void logprob_forward(Real*, Real*, Real*, const Real*, const int32_t*, int64_t,         \

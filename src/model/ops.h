@@ -165,23 +165,22 @@ void attend_rows(Real* out, int64_t ldo, Real* p, int64_t ldp, const Real* q, in
 
 // Causal grouped-query attention.
 // q (B,T,Hq,D) row stride qs; k, v (B,T,Hkv,D) row strides ks, vs;
-// att (B,Hq,T,T) softmax probabilities (saved); out (B,T,Hq,D) contiguous.
+// out (B,T,Hq,D) contiguous. The probabilities are not kept (the backward
+// recomputes them): memory grows with T, not T².
 // starts (B,T), when given, packs several documents into a row: position t of
 // row b attends only to keys j with starts[b,t] ≤ j ≤ t, the positions of its
 // own document (starts[b,t] ≤ t is the first position of that document).
 template <typename Real>
-void attention_forward(Real* out, Real* att, const Real* q, const Real* k, const Real* v, int64_t B,
-                       int64_t T, int64_t Hq, int64_t Hkv, int64_t D, int64_t qs, int64_t ks,
-                       int64_t vs, const int32_t* starts = nullptr);
+void attention_forward(Real* out, const Real* q, const Real* k, const Real* v, int64_t B, int64_t T,
+                       int64_t Hq, int64_t Hkv, int64_t D, int64_t qs, int64_t ks, int64_t vs,
+                       const int32_t* starts = nullptr);
 // dq, dk, dv = ... (same strides as q, k, v), overwritten, not added to:
-// they are q, k and v's only gradients; out and att are the forward's. A
-// document mask needs nothing here: masked probabilities in att are zero, so
-// their score gradients are too.
+// they are q, k and v's only gradients; out and starts are the forward's.
 template <typename Real>
 void attention_backward(Real* dq, Real* dk, Real* dv, const Real* dout, const Real* out,
-                        const Real* att, const Real* q, const Real* k, const Real* v, int64_t B,
-                        int64_t T, int64_t Hq, int64_t Hkv, int64_t D, int64_t qs, int64_t ks,
-                        int64_t vs);
+                        const Real* q, const Real* k, const Real* v, int64_t B, int64_t T,
+                        int64_t Hq, int64_t Hkv, int64_t D, int64_t qs, int64_t ks, int64_t vs,
+                        const int32_t* starts = nullptr);
 
 // out (N,F) = silu(gu[:, :F]) · gu[:, F:] ; gu is (N,2F)
 template <typename Real>

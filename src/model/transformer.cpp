@@ -25,7 +25,6 @@ TrainingGraph::TrainingGraph(const ModelConfig& config, int64_t max_batch, int64
            c.max_position_embeddings);
   const int64_t N = max_batch * max_seq, C = c.hidden_size, F = c.intermediate_size;
   const int64_t Q = c.q_dim(), K = c.kv_dim(), QKV = c.qkv_dim(), V = c.vocab_size;
-  const int64_t att = max_batch * c.num_heads * max_seq * max_seq;
   rope_cos_.resize(size_t(max_seq * c.head_dim / 2));
   rope_sin_.resize(rope_cos_.size());
   ops::rope_tables(rope_cos_.data(), rope_sin_.data(), max_seq, c.head_dim, c.rope_theta);
@@ -39,7 +38,6 @@ TrainingGraph::TrainingGraph(const ModelConfig& config, int64_t max_batch, int64
       L.qk.resize(size_t(N * (Q + K)));
       L.qk_rstd.resize(size_t(N * (c.num_heads + c.num_kv_heads)));
     }
-    L.att.resize(size_t(att));
     L.att_out.resize(size_t(N * Q));
     L.res_mid.resize(size_t(N * C));
     L.ln2.resize(size_t(N * C));
@@ -165,8 +163,8 @@ void TrainingGraph::forward_hidden(const Model& model, const int32_t* ids, int64
     } else {
       ops::rope_forward(qk, rope_cos_.data(), rope_sin_.data(), B, T, Hq + Hkv, D, qks, 0);
     }
-    ops::attention_forward(A.att_out.data(), A.att.data(), qk, qk + Q, A.qkv.data() + Q + K, B, T,
-                           Hq, Hkv, D, qks, qks, QKV, packed_ ? doc_starts_.data() : nullptr);
+    ops::attention_forward(A.att_out.data(), qk, qk + Q, A.qkv.data() + Q + K, B, T, Hq, Hkv, D,
+                           qks, qks, QKV, packed_ ? doc_starts_.data() : nullptr);
     ops::matmul_forward(tmp_.data(), A.att_out.data(), P.o, L.o_bias, N);
     ops::add(A.res_mid.data(), A.res.data(), tmp_.data(), N * C);
     ops::rmsnorm_forward(A.ln2.data(), A.ln2_rstd.data(), A.res_mid.data(), L.post_norm, N, C,
@@ -241,8 +239,8 @@ void TrainingGraph::backward_trunk(const Model& model, float* grads) {
     float* dqk = c.qk_norm ? dqk_.data() : dqkv_.data();
     const float* qk = A.rotated();
     ops::attention_backward(dqk, dqk + Q, dqkv_.data() + Q + K, datt_out_.data(), A.att_out.data(),
-                            A.att.data(), qk, qk + Q, A.qkv.data() + Q + K, B, T, Hq, Hkv, D, qks,
-                            qks, QKV);
+                            qk, qk + Q, A.qkv.data() + Q + K, B, T, Hq, Hkv, D, qks, qks, QKV,
+                            packed_ ? doc_starts_.data() : nullptr);
     if (packed_) {
       ops::rope_backward_rows(dqk, rope_cos_.data(), rope_sin_.data(), N, Hq + Hkv, D, qks,
                               positions_.data());

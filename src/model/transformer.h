@@ -68,8 +68,7 @@ class TrainingGraph {
   // Rotated queries and keys: with q/k norms in their own buffer (the
   // norms' backward needs qkv as it was), else rotated in place in qkv.
   struct LayerActs {
-    std::vector<float> res, ln1, ln1_rstd, qkv, qk, qk_rstd, att, att_out, res_mid, ln2, ln2_rstd,
-        gu, h;
+    std::vector<float> res, ln1, ln1_rstd, qkv, qk, qk_rstd, att_out, res_mid, ln2, ln2_rstd, gu, h;
     float* rotated() { return qk.empty() ? qkv.data() : qk.data(); }
     const float* rotated() const { return qk.empty() ? qkv.data() : qk.data(); }
   };
