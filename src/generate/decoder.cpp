@@ -44,7 +44,7 @@ Decoder::Decoder(const Model& model, int64_t slots, int64_t max_seq)
   h_.resize(size_t(slots * F));
   logits_.resize(size_t(slots * V));
   scores_.resize(size_t(slots * c.num_heads * max_seq));
-  prefill_targets_.resize(size_t(max_seq));
+  prefill_logits_.resize(size_t(V));
   prefill_k_.resize(size_t(max_seq * K));
   prefix_slot_.assign(size_t(slots), 0);
   prefix_positions_.assign(size_t(slots), 0);
@@ -69,16 +69,19 @@ float* Decoder::v_at(int64_t layer, int64_t slot, int64_t pos) {
 const float* Decoder::prefill(int64_t slot, const int32_t* prompt, int64_t n) {
   R1_CHECK(n >= 1 && n <= max_seq_, "prompt of {} tokens does not fit the context of {}", n,
            max_seq_);
-  // Targets are irrelevant here: any valid id will do.
   prefix_positions_[size_t(slot)] = 0;
-  std::copy(prompt, prompt + n, prefill_targets_.begin());
-  prefill_graph_.forward(model_, prompt, prefill_targets_.data(), 1, n, 1.0f, nullptr, &packed_);
-  const int64_t K = model_.config().kv_dim();
-  for (int64_t l = 0; l < model_.config().num_layers; ++l) {
+  prefill_graph_.forward_hidden(model_, prompt, 1, n, nullptr, &packed_);
+  const ModelConfig& c = model_.config();
+  const int64_t K = c.kv_dim();
+  for (int64_t l = 0; l < c.num_layers; ++l) {
     prefill_graph_.copy_kv(l, 0, 0, n, prefill_k_.data(), v_at(l, slot, 0));
     for (int64_t t = 0; t < n; ++t) store_k(l, slot, t, prefill_k_.data() + t * K);
   }
-  return prefill_graph_.logits() + (n - 1) * model_.config().vocab_size;
+  // Only the last position's logits: the packed product gives a row the same
+  // bits alone as among all of the prompt's.
+  ops::matmul_forward(prefill_logits_.data(), prefill_graph_.hidden() + (n - 1) * c.hidden_size,
+                      packed_.lm_head, nullptr, 1);
+  return prefill_logits_.data();
 }
 
 void Decoder::share_prompt(int64_t from, int64_t to, int64_t n) {

@@ -62,9 +62,9 @@ class Decoder {
   std::vector<float> rope_cos_, rope_sin_;
   // Decode activations for up to `slots` rows.
   std::vector<float> x_, ln_, rstd_, qkv_, qk_, qk_rstd_, att_out_, tmp_, gu_, h_, logits_;
-  std::vector<float> scores_;  // (slots·heads, max_seq)
-  std::vector<int32_t> prefill_targets_;
-  std::vector<float> prefill_k_;  // (max_seq, kv_dim) staging for prefill
+  std::vector<float> scores_;          // (slots·heads, max_seq)
+  std::vector<float> prefill_logits_;  // (vocab) the prompt's last position
+  std::vector<float> prefill_k_;       // (max_seq, kv_dim) staging for prefill
   // Per slot: the slot whose cache holds its positions below
   // prefix_positions_ (0: none; it holds them itself).
   std::vector<int64_t> prefix_slot_, prefix_positions_;

@@ -28,16 +28,18 @@ TrainingGraph::TrainingGraph(const ModelConfig& config, int64_t max_batch, int64
   rope_cos_.resize(size_t(max_seq * c.head_dim / 2));
   rope_sin_.resize(rope_cos_.size());
   ops::rope_tables(rope_cos_.data(), rope_sin_.data(), max_seq, c.head_dim, c.rope_theta);
+  // An inference graph keeps each layer's q, k and v (a prompt's KV cache);
+  // the layer's other activations are overwritten by the next layer's.
   layers_.resize(size_t(c.num_layers));
-  for (LayerActs& L : layers_) {
+  for (size_t l = 0; l < layers_.size(); ++l) {
+    LayerActs& L = layers_[l];
+    L.qkv.resize(size_t(N * QKV));
+    if (c.qk_norm) L.qk.resize(size_t(N * (Q + K)));
+    if (use == GraphUse::kInference && l > 0) continue;
     L.res.resize(size_t(N * C));
     L.ln1.resize(size_t(N * C));
     L.ln1_rstd.resize(size_t(N));
-    L.qkv.resize(size_t(N * QKV));
-    if (c.qk_norm) {
-      L.qk.resize(size_t(N * (Q + K)));
-      L.qk_rstd.resize(size_t(N * (c.num_heads + c.num_kv_heads)));
-    }
+    if (c.qk_norm) L.qk_rstd.resize(size_t(N * (c.num_heads + c.num_kv_heads)));
     L.att_out.resize(size_t(N * Q));
     L.res_mid.resize(size_t(N * C));
     L.ln2.resize(size_t(N * C));
@@ -49,13 +51,7 @@ TrainingGraph::TrainingGraph(const ModelConfig& config, int64_t max_batch, int64
   lnf_.resize(size_t(N * C));
   lnf_rstd_.resize(size_t(N));
   const bool lm = c.num_labels == 0;
-  if (lm) {
-    logits_.resize(size_t(N * V));
-    lse_.resize(size_t(N));
-    logprobs_.resize(size_t(N));
-    entropy_.resize(size_t(N));
-    targets_.resize(size_t(N));
-  }
+  if (lm && use == GraphUse::kTrain) allocate_head();
   ids_.resize(size_t(N));
   doc_starts_.resize(size_t(N));
   positions_.resize(size_t(N));
@@ -69,6 +65,13 @@ TrainingGraph::TrainingGraph(const ModelConfig& config, int64_t max_batch, int64
   datt_out_.resize(size_t(N * Q));
   if (c.qk_norm) dqk_.resize(size_t(N * (Q + K)));
   dqkv_.resize(size_t(N * QKV));
+}
+
+void TrainingGraph::allocate_head() {
+  const int64_t N = max_B_ * max_T_;
+  logits_.resize(size_t(N * config_.vocab_size));
+  for (auto* buffer : {&lse_, &logprobs_, &entropy_}) buffer->resize(size_t(N));
+  targets_.resize(size_t(N));
 }
 
 int64_t TrainingGraph::rotated_stride() const {
@@ -98,6 +101,7 @@ void TrainingGraph::forward(const Model& model, const int32_t* ids, const int32_
     R1_CHECK(targets[n] >= 0 && targets[n] < V,
              "target id {} at position {} is outside the vocabulary [0, {})", targets[n], n, V);
   R1_CHECK(temperature > 0, "temperature must be positive (got {})", temperature);
+  if (logits_.empty()) allocate_head();
   forward_hidden(model, ids, B, T, doc_starts, packed);
   inv_temperature_ = 1.0f / temperature;
   std::copy(targets, targets + N, targets_.begin());
@@ -145,15 +149,18 @@ void TrainingGraph::forward_hidden(const Model& model, const int32_t* ids, int64
                          N, C);
   for (size_t l = 0; l < layers_.size(); ++l) {
     LayerActs& A = layers_[l];
+    // The layer's activations but q, k and v: shared by every layer of an
+    // inference graph.
+    LayerActs& S = use_ == GraphUse::kInference ? layers_[0] : A;
     const LayerWeights& L = w.layers[l];
     const PackedLayer& P = packed->layers[l];
-    ops::rmsnorm_forward(A.ln1.data(), A.ln1_rstd.data(), A.res.data(), L.input_norm, N, C,
+    ops::rmsnorm_forward(S.ln1.data(), S.ln1_rstd.data(), S.res.data(), L.input_norm, N, C,
                          c.rms_norm_eps, C, C);
-    ops::matmul_forward(A.qkv.data(), A.ln1.data(), P.qkv, L.qkv_bias, N);
+    ops::matmul_forward(A.qkv.data(), S.ln1.data(), P.qkv, L.qkv_bias, N);
     // Per-head RMSNorm of q and k (Qwen3), rstd laid out (head, N).
     if (c.qk_norm)
       for (int64_t h = 0; h < Hq + Hkv; ++h)
-        ops::rmsnorm_forward(A.qk.data() + h * D, A.qk_rstd.data() + h * N, A.qkv.data() + h * D,
+        ops::rmsnorm_forward(A.qk.data() + h * D, S.qk_rstd.data() + h * N, A.qkv.data() + h * D,
                              h < Hq ? L.q_norm : L.k_norm, N, D, c.rms_norm_eps, QKV, Q + K);
     float* qk = A.rotated();
     const int64_t qks = rotated_stride();
@@ -163,17 +170,19 @@ void TrainingGraph::forward_hidden(const Model& model, const int32_t* ids, int64
     } else {
       ops::rope_forward(qk, rope_cos_.data(), rope_sin_.data(), B, T, Hq + Hkv, D, qks, 0);
     }
-    ops::attention_forward(A.att_out.data(), qk, qk + Q, A.qkv.data() + Q + K, B, T, Hq, Hkv, D,
+    ops::attention_forward(S.att_out.data(), qk, qk + Q, A.qkv.data() + Q + K, B, T, Hq, Hkv, D,
                            qks, qks, QKV, packed_ ? doc_starts_.data() : nullptr);
-    ops::matmul_forward(tmp_.data(), A.att_out.data(), P.o, L.o_bias, N);
-    ops::add(A.res_mid.data(), A.res.data(), tmp_.data(), N * C);
-    ops::rmsnorm_forward(A.ln2.data(), A.ln2_rstd.data(), A.res_mid.data(), L.post_norm, N, C,
+    ops::matmul_forward(tmp_.data(), S.att_out.data(), P.o, L.o_bias, N);
+    ops::add(S.res_mid.data(), S.res.data(), tmp_.data(), N * C);
+    ops::rmsnorm_forward(S.ln2.data(), S.ln2_rstd.data(), S.res_mid.data(), L.post_norm, N, C,
                          c.rms_norm_eps, C, C);
-    ops::matmul_forward(A.gu.data(), A.ln2.data(), P.gate_up, nullptr, N);
-    ops::swiglu_forward(A.h.data(), A.gu.data(), N, F);
-    ops::matmul_forward(tmp_.data(), A.h.data(), P.down, nullptr, N);
-    float* next = l + 1 < layers_.size() ? layers_[l + 1].res.data() : res_final_.data();
-    ops::add(next, A.res_mid.data(), tmp_.data(), N * C);
+    ops::matmul_forward(S.gu.data(), S.ln2.data(), P.gate_up, nullptr, N);
+    ops::swiglu_forward(S.h.data(), S.gu.data(), N, F);
+    ops::matmul_forward(tmp_.data(), S.h.data(), P.down, nullptr, N);
+    float* next = l + 1 == layers_.size()        ? res_final_.data()
+                  : use_ == GraphUse::kInference ? S.res.data()
+                                                 : layers_[l + 1].res.data();
+    ops::add(next, S.res_mid.data(), tmp_.data(), N * C);
   }
   ops::rmsnorm_forward(lnf_.data(), lnf_rstd_.data(), res_final_.data(), w.final_norm, N, C,
                        c.rms_norm_eps, C, C);

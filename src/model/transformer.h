@@ -13,7 +13,9 @@ namespace r1 {
 
 // What a graph is for: kInference graphs (prefill, scoring) allocate no
 // backward buffers — at a 150 k vocabulary dL/dlogits alone is 0.6 MB a
-// position — and refuse backward().
+// position — keep only each layer's q, k and v between layers, allocate the
+// language-model head's buffers at the first forward() (a prefill that reads
+// the hidden states never does), and refuse backward().
 enum class GraphUse { kTrain, kInference };
 
 class TrainingGraph {
@@ -63,6 +65,7 @@ class TrainingGraph {
 
  private:
   void check_trunk(const Model& model) const;
+  void allocate_head();  // logits and what the log-probs need, for max (B, T)
   void backward_trunk(const Model& model, float* grads);
 
   // Rotated queries and keys: with q/k norms in their own buffer (the
