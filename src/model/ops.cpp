@@ -18,6 +18,8 @@ namespace {
 // columns and sums the rows in order, so the result is the same for any
 // thread count.
 constexpr int64_t kColumnBlock = 64;
+// Rows per chunk of rmsnorm_backward's partial weight-gradient sums.
+constexpr int64_t kNormRows = 64;
 
 // Σ_i a_i·b_i (times c_i when c is given) as sixteen partial sums, one per
 // lane over whole blocks of 16, added in lane order, then the rest in order:
@@ -113,25 +115,28 @@ void rmsnorm_backward(Real* dx, Real* dw, const Real* dout, const Real* x, const
                       const Real* rstd, int64_t N, int64_t C, int64_t xs, int64_t os) {
   // y = x·r·w with r = (mean(x²)+eps)^(-1/2):
   // dx = r·(w⊙dy) − r³/C · x · Σ_c (w⊙dy⊙x),  dw = Σ_n dy ⊙ x·r
+  // dw is summed per chunk of kNormRows rows in the same pass as dx, then
+  // the chunks in order: one read of x and dy, and the same bits for any
+  // thread count.
+  const int64_t chunks = (N + kNormRows - 1) / kNormRows;
+  std::vector<Real> partial(size_t(chunks * C));
 #pragma omp parallel for schedule(static) if (N * C >= kMinParallelWork)
-  for (int64_t n = 0; n < N; ++n) {
-    const Real* xn = x + n * xs;
-    const Real* dyn = dout + n * os;
-    Real* dxn = dx + n * xs;
-    const Real r = rstd[n];
-    const Real k = lane_dot(w, dyn, xn, C) * r * r * r / Real(C);
-    for (int64_t c = 0; c < C; ++c) dxn[c] += r * w[c] * dyn[c] - k * xn[c];
-  }
-#pragma omp parallel for schedule(static) if (C > kColumnBlock && N * C >= kMinParallelWork)
-  for (int64_t c0 = 0; c0 < C; c0 += kColumnBlock) {
-    const int64_t c1 = std::min(C, c0 + kColumnBlock);
-    for (int64_t n = 0; n < N; ++n) {
+  for (int64_t chunk = 0; chunk < chunks; ++chunk) {
+    Real* part = partial.data() + chunk * C;
+    for (int64_t n = chunk * kNormRows; n < std::min(N, (chunk + 1) * kNormRows); ++n) {
       const Real* xn = x + n * xs;
       const Real* dyn = dout + n * os;
+      Real* dxn = dx + n * xs;
       const Real r = rstd[n];
-      for (int64_t c = c0; c < c1; ++c) dw[c] += dyn[c] * xn[c] * r;
+      const Real k = lane_dot(w, dyn, xn, C) * r * r * r / Real(C);
+      for (int64_t c = 0; c < C; ++c) {
+        dxn[c] += r * w[c] * dyn[c] - k * xn[c];
+        part[c] += dyn[c] * xn[c] * r;
+      }
     }
   }
+  for (int64_t chunk = 0; chunk < chunks; ++chunk)
+    for (int64_t c = 0; c < C; ++c) dw[c] += partial[size_t(chunk * C + c)];
 }
 
 namespace {
