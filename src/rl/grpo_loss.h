@@ -35,6 +35,7 @@ struct CompletionSpan {
   int64_t length = 0;
   float advantage = 0;
   const float* advantages = nullptr;  // per token (PPO's GAE); null: `advantage` for all
+  int64_t rollout = 0;                // the rollout's index in its micro-batch
 };
 
 struct GrpoLossStats {

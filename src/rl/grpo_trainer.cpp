@@ -49,7 +49,8 @@ void Grpo::update(const RlContext& ctx, std::vector<Rollout>& rollouts, double l
   const int64_t mini_batches = std::min<int64_t>(mini_batches_, n);
   const bool beta = loss_.beta != 0.0;
   TrainingGraph& graph = ctx.trainer.graph();
-  std::vector<int32_t> ids(size_t(micro * T)), targets(size_t(micro * T));
+  std::vector<int32_t> ids(size_t(micro * T)), targets(size_t(micro * T)),
+      doc_starts(size_t(micro * T));
   std::vector<float> old(size_t(micro * T)), ref(size_t(micro * T)), dlogp(size_t(micro * T)),
       dent(size_t(micro * T));
   std::vector<CompletionSpan> spans;
@@ -66,14 +67,16 @@ void Grpo::update(const RlContext& ctx, std::vector<Rollout>& rollouts, double l
       double loss = 0;
       for (int64_t b = mb_begin; b < mb_end; b += micro) {
         const int64_t e = std::min(mb_end, b + micro);
-        const int64_t rows_T =
-            pack_rollouts(rollouts, b, e, ctx.mask_truncated, ids, targets, spans, old.data());
+        const PackedRollouts batch = pack_rollouts(rollouts, b, e, ctx.mask_truncated, ids, targets,
+                                                   doc_starts, spans, old.data());
+        const int64_t rows_T = batch.T;
         if (beta)
           for (const CompletionSpan& s : spans) {
-            const std::vector<float>& r = rollouts[size_t(b + s.row)].ref_logprobs;
+            const std::vector<float>& r = rollouts[size_t(b + s.rollout)].ref_logprobs;
             std::copy(r.begin(), r.end(), ref.begin() + s.row * rows_T + s.begin);
           }
-        graph.forward(ctx.policy, ids.data(), targets.data(), e - b, rows_T, ctx.temperature);
+        graph.forward(ctx.policy, ids.data(), targets.data(), batch.rows, rows_T, ctx.temperature,
+                      doc_starts.data());
         std::fill(dlogp.begin(), dlogp.end(), 0.0f);
         std::fill(dent.begin(), dent.end(), 0.0f);
         const GrpoLossStats st =

@@ -167,36 +167,53 @@ std::vector<Rollout> RolloutEngine::rollout(const std::vector<Problem>& problems
   return out;
 }
 
-int64_t pack_rollouts(const std::vector<Rollout>& rollouts, int64_t begin, int64_t end,
-                      bool mask_truncated, std::vector<int32_t>& ids, std::vector<int32_t>& targets,
-                      std::vector<CompletionSpan>& spans, float* old) {
-  std::fill(ids.begin(), ids.end(), 0);
-  std::fill(targets.begin(), targets.end(), 0);
+PackedRollouts pack_rollouts(const std::vector<Rollout>& rollouts, int64_t begin, int64_t end,
+                             bool mask_truncated, std::vector<int32_t>& ids,
+                             std::vector<int32_t>& targets, std::vector<int32_t>& doc_starts,
+                             std::vector<CompletionSpan>& spans, float* old) {
+  const auto length = [&](int64_t r) {
+    const Rollout& ro = rollouts[size_t(r)];
+    return std::max<int64_t>(1, int64_t(ro.prompt.size() + ro.completion.size()) - 1);
+  };
+  PackedRollouts packed{0, 1};
+  for (int64_t r = begin; r < end; ++r) packed.T = std::max(packed.T, length(r));
+  const int64_t T = packed.T;
+  R1_CHECK((end - begin) * T <= int64_t(std::min({ids.size(), targets.size(), doc_starts.size()})),
+           "pack_rollouts: {} rollouts of up to {} tokens exceed the batch buffer", end - begin, T);
+  // First fit: each rollout goes to the first row with room for it.
+  std::vector<int64_t> fill;
   spans.clear();
-  int64_t rows_T = 1;
   for (int64_t r = begin; r < end; ++r) {
     const Rollout& ro = rollouts[size_t(r)];
-    rows_T = std::max<int64_t>(rows_T, int64_t(ro.prompt.size() + ro.completion.size()) - 1);
-  }
-  R1_CHECK((end - begin) * rows_T <= int64_t(ids.size()),
-           "pack_rollouts: {} rows of {} tokens exceed the batch buffer", end - begin, rows_T);
-  for (int64_t r = begin; r < end; ++r) {
-    const Rollout& ro = rollouts[size_t(r)];
-    const int64_t row = r - begin, P = int64_t(ro.prompt.size());
+    const int64_t n = length(r), P = int64_t(ro.prompt.size());
+    int64_t row = 0;
+    while (row < int64_t(fill.size()) && fill[size_t(row)] + n > T) ++row;
+    if (row == int64_t(fill.size())) fill.push_back(0);
+    const int64_t start = fill[size_t(row)], at = row * T + start;
+    fill[size_t(row)] += n;
     std::vector<int32_t> seq = ro.prompt;
     seq.insert(seq.end(), ro.completion.begin(), ro.completion.end());
-    for (int64_t t = 0; t + 1 < int64_t(seq.size()); ++t) {
-      ids[size_t(row * rows_T + t)] = seq[size_t(t)];
-      targets[size_t(row * rows_T + t)] = seq[size_t(t + 1)];
+    for (int64_t t = 0; t < n; ++t) {
+      ids[size_t(at + t)] = t < int64_t(seq.size()) ? seq[size_t(t)] : 0;
+      targets[size_t(at + t)] = t + 1 < int64_t(seq.size()) ? seq[size_t(t + 1)] : 0;
+      doc_starts[size_t(at + t)] = int32_t(start);
     }
     const bool masked = mask_truncated && ro.truncated;
-    spans.push_back({row, P - 1, masked ? 0 : int64_t(ro.completion.size()), ro.advantage,
-                     ro.advantages.empty() ? nullptr : ro.advantages.data()});
+    spans.push_back({row, start + P - 1, masked ? 0 : int64_t(ro.completion.size()), ro.advantage,
+                     ro.advantages.empty() ? nullptr : ro.advantages.data(), r - begin});
     if (old)
       for (size_t t = 0; t < ro.completion.size(); ++t)
-        old[size_t(row * rows_T + P - 1) + t] = ro.logprobs[t];
+        old[size_t(at + P - 1) + t] = ro.logprobs[t];
   }
-  return rows_T;
+  packed.rows = int64_t(fill.size());
+  // A row's unused tail is one more document of padding.
+  for (int64_t row = 0; row < packed.rows; ++row)
+    for (int64_t t = fill[size_t(row)]; t < T; ++t) {
+      ids[size_t(row * T + t)] = 0;
+      targets[size_t(row * T + t)] = 0;
+      doc_starts[size_t(row * T + t)] = int32_t(fill[size_t(row)]);
+    }
+  return packed;
 }
 
 }  // namespace r1

@@ -97,15 +97,23 @@ class RolloutEngine {
   std::function<bool(const std::vector<int32_t>&)> stop_when_;
 };
 
-// Rollouts [begin, end) packed as rows of a (rows, T) batch for the training
-// graph: ids = prompt + completion without its last token, targets the same
-// shifted by one, so completion token t of a row sits at position
-// prompt_length − 1 + t. Returns T (the longest row); `spans` locate the
-// completions (length 0 for a truncated one when mask_truncated), with each
-// rollout's advantage(s); `old` (when not null) receives the sampling-time
-// log-probs at the span positions.
-int64_t pack_rollouts(const std::vector<Rollout>& rollouts, int64_t begin, int64_t end,
-                      bool mask_truncated, std::vector<int32_t>& ids, std::vector<int32_t>& targets,
-                      std::vector<CompletionSpan>& spans, float* old);
+// Rollouts [begin, end) packed into the rows of a (rows, T) batch for the
+// training graph, without padding them to a common length: each rollout is
+// a document of prompt + completion without its last token (targets the same
+// shifted by one), placed first-fit in rollout order into rows of T = the
+// longest rollout's length, and doc_starts (rows, T) marks where each
+// position's document begins (the graph then computes each rollout exactly
+// as alone in a row). `spans` locate the completions (length 0 for a
+// truncated one when mask_truncated), each with its rollout's index from
+// `begin` and advantage(s); `old` (when not null) receives the sampling-time
+// log-probs at the span positions. ids, targets and doc_starts need room for
+// (end − begin) rows of the longest rollout.
+struct PackedRollouts {
+  int64_t rows = 0, T = 0;
+};
+PackedRollouts pack_rollouts(const std::vector<Rollout>& rollouts, int64_t begin, int64_t end,
+                             bool mask_truncated, std::vector<int32_t>& ids,
+                             std::vector<int32_t>& targets, std::vector<int32_t>& doc_starts,
+                             std::vector<CompletionSpan>& spans, float* old);
 
 }  // namespace r1
