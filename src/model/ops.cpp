@@ -500,6 +500,12 @@ void attention_backward(Real* dq, Real* dk, Real* dv, const Real* dout, const Re
     copy_rows(vc.data(), v + b * T * vs + kvh * D, T, D, vs);
     transpose(kt.data(), kc.data(), T, D);
     transpose(vt.data(), vc.data(), T, D);
+    // Where the document holding each position ends (packed rows).
+    thread_local std::vector<int64_t> ends;
+    ends.assign(size_t(T), T);
+    if (starts)
+      for (int64_t t = T - 2; t >= 0; --t)
+        ends[t] = starts[b * T + t + 1] == starts[b * T + t] ? ends[t + 1] : t + 1;
     for (int64_t h = kvh * group; h < (kvh + 1) * group; ++h) {
       const Real* dob = dout + b * T * os + h * D;
       const Real* ob = out + b * T * os + h * D;
@@ -508,16 +514,19 @@ void attention_backward(Real* dq, Real* dk, Real* dv, const Real* dout, const Re
       copy_rows(qc.data(), q + b * T * qs + h * D, T, D, qs);
       for (int64_t t = 0; t < T; ++t)
         dots[t] = lane_dot(doc.data() + t * D, ob + t * os, static_cast<const Real*>(nullptr), D);
-      // Query block [t0, t1) needs key columns [0, t1) only: P = softmax(Q·Kᵀ
-      // · scale) over each row's keys [start, t], zero elsewhere in the
-      // block's columns; dP = dO·Vᵀ; dS = P ⊙ (dP − Σ_j dP⊙P) · scale (softmax
+      // Query block [t0, t1) needs key columns [c0, t1) only, c0 the key
+      // block holding its first row's document start (P and dS are zero
+      // before a row's document and after its position): P = softmax(Q·Kᵀ ·
+      // scale) over each row's keys [start, t], zero elsewhere in those
+      // columns; dP = dO·Vᵀ; dS = P ⊙ (dP − Σ_j dP⊙P) · scale (softmax
       // backward, then the score scale); dQ = dS·K.
       for (int64_t t0 = 0; t0 < T; t0 += kBackwardBlock) {
         const int64_t t1 = std::min(T, t0 + kBackwardBlock);
-        strided_matmul(pm.data() + t0 * T, T, qc.data() + t0 * D, D, 1, kt.data(), T, t1 - t0, t1,
-                       D, false);
-        strided_matmul(ds.data() + t0 * T, T, doc.data() + t0 * D, D, 1, vt.data(), T, t1 - t0, t1,
-                       D, false);
+        const int64_t c0 = starts ? starts[b * T + t0] / kBackwardBlock * kBackwardBlock : 0;
+        strided_matmul(pm.data() + t0 * T + c0, T, qc.data() + t0 * D, D, 1, kt.data() + c0, T,
+                       t1 - t0, t1 - c0, D, false);
+        strided_matmul(ds.data() + t0 * T + c0, T, doc.data() + t0 * D, D, 1, vt.data() + c0, T,
+                       t1 - t0, t1 - c0, D, false);
         for (int64_t t = t0; t < t1; ++t) {
           const int64_t first = starts ? int64_t(starts[b * T + t]) : 0;
           Real* pr = pm.data() + t * T;
@@ -525,22 +534,24 @@ void attention_backward(Real* dq, Real* dk, Real* dv, const Real* dout, const Re
           scaled_softmax(pr + first, t + 1 - first, scale);
           for (int64_t j = first; j <= t; ++j) dr[j] = pr[j] * (dr[j] - dots[t]) * scale;
           for (Real* row : {pr, dr}) {
-            std::fill(row, row + first, Real(0));
+            std::fill(row + c0, row + first, Real(0));
             std::fill(row + t + 1, row + t1, Real(0));
           }
         }
-        strided_matmul(dqb + t0 * qs, qs, ds.data() + t0 * T, T, 1, kc.data(), D, t1 - t0, D, t1,
-                       false);
+        strided_matmul(dqb + t0 * qs, qs, ds.data() + t0 * T + c0, T, 1, kc.data() + c0 * D, D,
+                       t1 - t0, D, t1 - c0, false);
       }
-      // Key block [j0, j1) needs query rows [j0, T) only: dV (+)= Pᵀ·dO and
-      // dK (+)= dSᵀ·Q, the group's first head writing, the others adding.
+      // Key block [j0, j1) needs query rows [j0, e) only, e the end of its
+      // last key's document (every row there wrote these columns above):
+      // dV (+)= Pᵀ·dO and dK (+)= dSᵀ·Q, the group's first head writing, the
+      // others adding.
       const bool accumulate = h != kvh * group;
       for (int64_t j0 = 0; j0 < T; j0 += kBackwardBlock) {
-        const int64_t w = std::min(kBackwardBlock, T - j0);
+        const int64_t w = std::min(kBackwardBlock, T - j0), e = ends[j0 + w - 1];
         strided_matmul(dvb + j0 * vs, vs, pm.data() + j0 * T + j0, 1, T, doc.data() + j0 * D, D, w,
-                       D, T - j0, accumulate);
+                       D, e - j0, accumulate);
         strided_matmul(dkb + j0 * ks, ks, ds.data() + j0 * T + j0, 1, T, qc.data() + j0 * D, D, w,
-                       D, T - j0, accumulate);
+                       D, e - j0, accumulate);
       }
     }
   }
