@@ -46,8 +46,7 @@ Decoder::Decoder(const Model& model, int64_t slots, int64_t max_seq)
   scores_.resize(size_t(slots * c.num_heads * max_seq));
   prefill_logits_.resize(size_t(V));
   prefill_k_.resize(size_t(max_seq * K));
-  prefix_slot_.assign(size_t(slots), 0);
-  prefix_positions_.assign(size_t(slots), 0);
+  prefix_.assign(size_t(slots), Prefix{});
 }
 
 float* Decoder::keys_at(int64_t layer, int64_t slot, int64_t kv_head) {
@@ -69,7 +68,7 @@ float* Decoder::v_at(int64_t layer, int64_t slot, int64_t pos) {
 const float* Decoder::prefill(int64_t slot, const int32_t* prompt, int64_t n) {
   R1_CHECK(n >= 1 && n <= max_seq_, "prompt of {} tokens does not fit the context of {}", n,
            max_seq_);
-  prefix_positions_[size_t(slot)] = 0;
+  prefix_[size_t(slot)] = Prefix{};
   prefill_graph_.forward_hidden(model_, prompt, 1, n, nullptr, &packed_);
   const ModelConfig& c = model_.config();
   const int64_t K = c.kv_dim();
@@ -86,11 +85,10 @@ const float* Decoder::prefill(int64_t slot, const int32_t* prompt, int64_t n) {
 
 void Decoder::share_prompt(int64_t from, int64_t to, int64_t n) {
   const ModelConfig& c = model_.config();
-  R1_CHECK(prefix_positions_[size_t(from)] == 0,
+  R1_CHECK(prefix_[size_t(from)].positions == 0,
            "slot {} reads its prompt from another slot; share the prompt from that one", from);
   const int64_t shared = n / ops::kKeyBlock * ops::kKeyBlock, D = c.head_dim;
-  prefix_slot_[size_t(to)] = from;
-  prefix_positions_[size_t(to)] = shared;
+  prefix_[size_t(to)] = Prefix{from, shared};
   for (int64_t l = 0; l < c.num_layers; ++l) {
     for (int64_t h = 0; h < c.num_kv_heads; ++h)
       std::memcpy(keys_at(l, to, h) + shared * D, keys_at(l, from, h) + shared * D,
@@ -207,9 +205,9 @@ void Decoder::decode_team(const int64_t* slots, const int32_t* tokens, const int
     for (int64_t ih = r0 * Hq; ih < r1 * Hq; ++ih) {
       const int64_t i = ih / Hq, hq = ih % Hq, kvh = hq / group, s = slots[i];
       const int64_t first = 0, last = int64_t(positions[i]) + 1;
-      const int64_t from = prefix_slot_[size_t(s)];
-      const ops::SharedPrefix<float> prefix{keys_at(l, from, kvh), v_at(l, from, 0) + kvh * D,
-                                            prefix_positions_[size_t(s)]};
+      const Prefix& own = prefix_[size_t(s)];
+      const ops::SharedPrefix<float> prefix{keys_at(l, own.slot, kvh),
+                                            v_at(l, own.slot, 0) + kvh * D, own.positions};
       ops::attend_rows(att_out + i * Q + hq * D, 0, scores + ih * max_seq_, 0,
                        qk + i * (Q + K) + hq * D, 0, keys_at(l, s, kvh), v_at(l, s, 0) + kvh * D, K,
                        &first, &last, 1, D, prefix);

@@ -65,9 +65,12 @@ class Decoder {
   std::vector<float> scores_;          // (slots·heads, max_seq)
   std::vector<float> prefill_logits_;  // (vocab) the prompt's last position
   std::vector<float> prefill_k_;       // (max_seq, kv_dim) staging for prefill
-  // Per slot: the slot whose cache holds its positions below
-  // prefix_positions_ (0: none; it holds them itself).
-  std::vector<int64_t> prefix_slot_, prefix_positions_;
+  // Per slot: the slot whose cache holds its positions below `positions`
+  // (0: none; it holds them itself).
+  struct Prefix {
+    int64_t slot = 0, positions = 0;
+  };
+  std::vector<Prefix> prefix_;
 };
 
 }  // namespace r1
