@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs every Debian package r1.cpp needs, then configures and builds it.
-# Idempotent. Usage: scripts/setup.sh [--tools] [--build-dir DIR]
+# Idempotent. Usage: scripts/setup.sh [--tools] [--build-dir DIR] [-- CMAKE_ARGS...]
 #   --tools   also install PyTorch (python3-torch), Chromium and CJK fonts, used
 #             only by the oracle/benchmark scripts in tools/ and the report's
 #             browser test (label "browser").
+#   CMAKE_ARGS  extra configure arguments (a later -D wins over the Release default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,7 +14,8 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --tools) tools=1 ;;
     --build-dir) build_dir="$2"; shift ;;
-    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+    --) shift; break ;;
+    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -46,5 +48,5 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "$@"
 cmake --build "$build_dir" -j2

@@ -30,11 +30,9 @@ if [ ${#excluded[@]} -gt 0 ]; then
   ctest_args=(-LE "$(IFS='|'; echo "${excluded[*]}")")
 fi
 
-scripts/setup.sh --build-dir "$build_dir"
-if [ ${#cmake_args[@]} -gt 0 ]; then
-  cmake -S . -B "$build_dir" "${cmake_args[@]}" >/dev/null
-  cmake --build "$build_dir" -j2
-fi
+# One configure and build with the configuration's own arguments (configuring
+# first as Release and then again would build everything twice).
+scripts/setup.sh --build-dir "$build_dir" -- "${cmake_args[@]}"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 ctest --test-dir "$build_dir" -j2 --output-on-failure "${ctest_args[@]}" "$@"
