@@ -45,8 +45,11 @@ Real lane_dot(const Real* a, const Real* b, const Real* c, int64_t n) {
   return sum;
 }
 
-// x[0, n) = softmax(x·scale) in place (scale > 0), n ≥ 1: the maximum and
-// the sum in lanes, so that the loops vectorize.
+// x[0, n) = softmax(x·scale) in place (scale > 0), n ≥ 1. The maximum is
+// exact in any order: lane by lane, then across; the sum of the
+// exponentials lane by lane over whole blocks of 16 from x[0], then the
+// lanes in order, then the rest — an order fixed by n alone, and loops that
+// vectorize.
 template <typename Real>
 void scaled_softmax(Real* x, int64_t n, Real scale) {
   typedef Real Lanes __attribute__((vector_size(16 * sizeof(Real))));
@@ -324,31 +327,8 @@ void attend_tile(Real* out, int64_t ldo, Real* p, int64_t ldp, const Real* q, in
         }
       }
   }
-  // Softmax per row. The maximum is exact in any order: lane by lane, then
-  // across; the sum of the exponentials lane by lane over whole blocks from
-  // the row's first key, then the lanes in order, then the rest.
-  for (int r = 0; r < R; ++r) {
-    Real* pr = p + r * ldp + first[r];
-    const int64_t len = last[r] - first[r];
-    Lanes top = Lanes{} + pr[0];
-    int64_t j = 0;
-    for (; j + kKeyBlock <= len; j += kKeyBlock) {
-      const Lanes x = load(pr + j);
-      top = top > x ? top : x;
-    }
-    Real mx = pr[0];
-    for (int64_t i = 0; i < kKeyBlock; ++i) mx = std::max(mx, top[i]);
-    for (; j < len; ++j) mx = std::max(mx, pr[j]);
-    for (j = 0; j < len; ++j) pr[j] = fast_exp(pr[j] - mx);
-    Lanes lanes = {};
-    j = 0;
-    for (; j + kKeyBlock <= len; j += kKeyBlock) lanes += load(pr + j);
-    Real sum = 0;
-    for (int64_t i = 0; i < kKeyBlock; ++i) sum += lanes[i];
-    for (; j < len; ++j) sum += pr[j];
-    const Real inv = Real(1) / sum;
-    for (j = 0; j < len; ++j) pr[j] *= inv;
-  }
+  // Softmax per row (its sums in an order fixed by the row's own keys).
+  for (int r = 0; r < R; ++r) scaled_softmax(p + r * ldp + first[r], last[r] - first[r], Real(1));
   // out_rd = Σ_j p_rj·v_jd over j ascending in row r's range: first the keys
   // before the tile's common range row by row, then the common range for all
   // rows, then the keys after it. `stores` runs a range [j0, j1) as its part
