@@ -49,6 +49,17 @@ void packed_matmul(float* out, const float* in, const PackedMatrix& w, int64_t N
 void packed_matmul_panels(float* out, const float* in, const PackedMatrix& w, int64_t N, int64_t p0,
                           int64_t p1);
 
+// dw (OC, IC) += doutᵀ · inp for row-major dout (N, OC) and inp (N, IC): the
+// weight gradient of out = in · Wᵀ, on the same micro-kernel (OpenBLAS ran
+// it at half this machine's SGEMM speed when the environment pins an AVX2
+// core type). inp is packed into `panels` one block of 512 rows at a time.
+// Each element adds to dw, in order, one fused multiply-add chain from zero
+// per block of 512 rows (n = 0 … 511, 512 … 1023, …): a sum over thousands
+// of tokens rounds as a sum of blocks, as accurate as BLAS's, and its bits
+// do not depend on the thread count.
+void weight_gradient(float* dw, const float* dout, const float* inp, int64_t N, int64_t OC,
+                     int64_t IC, PackedMatrix& panels);
+
 // c (rows, columns; ldc) = [c +] a · b for operands already in cache, read
 // in place with any strides — a's element (r, k) at a[r·a_row + k·a_depth]
 // (a transposed operand is a_row = 1), b's (k, j) at b[k·ldb + j] — so the

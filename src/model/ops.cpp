@@ -195,11 +195,10 @@ void matmul_backward(Nullable<Real>* dinp, Real* dweight, Nullable<Real>* dbias,
 }
 
 void matmul_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
-                     const PackedMatrix& weight_t, int64_t N) {
+                     const PackedMatrix& weight_t, int64_t N, PackedMatrix& input_panels) {
   const int64_t IC = weight_t.rows(), OC = weight_t.cols();
   if (dinp) packed_matmul(dinp, dout, weight_t, N);
-  gemm(true, false, int(OC), int(IC), int(N), 1.0f, dout, int(OC), inp, int(IC), 1.0f, dweight,
-       int(IC));
+  weight_gradient(dweight, dout, inp, N, OC, IC, input_panels);
   if (dbias) bias_backward(dbias, dout, N, OC);
 }
 

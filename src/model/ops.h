@@ -65,9 +65,10 @@ void matmul_backward(Nullable<Real>* dinp, Real* dweight, Nullable<Real>* dbias,
 // The training backward's form: dinp (N,IC) = dout·W — overwritten, not
 // added to (it is the input gradient's only term, and overwriting saves
 // clearing it first) — with W's transpose packed (PackedMatrix::
-// pack_transposed); dweight (OC,IC) += doutᵀ·inp ; dbias (OC) += Σ dout.
+// pack_transposed); dweight (OC,IC) += doutᵀ·inp (core/packed_gemm.h's
+// weight_gradient, with `input_panels` its scratch) ; dbias (OC) += Σ dout.
 void matmul_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
-                     const PackedMatrix& weight_t, int64_t N);
+                     const PackedMatrix& weight_t, int64_t N, PackedMatrix& input_panels);
 
 // Rotary position embedding, Hugging Face rotate_half convention: within each
 // head of size D, dims i and i+D/2 form a pair rotated by angle pos·θ^(-2i/D).

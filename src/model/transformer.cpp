@@ -200,7 +200,8 @@ void TrainingGraph::backward(const Model& model, const float* dlogprobs, const f
                         entropy_.data(), targets_.data(), N, V);
   if (inv_temperature_ != 1.0f) ops::scale_inplace(dlogits_.data(), inv_temperature_, N * V);
   weight_t_.pack_transposed(w.lm_head, V, C);
-  ops::matmul_backward(dln_.data(), g.lm_head, nullptr, dlogits_.data(), lnf_.data(), weight_t_, N);
+  ops::matmul_backward(dln_.data(), g.lm_head, nullptr, dlogits_.data(), lnf_.data(), weight_t_, N,
+                       input_panels_);
   backward_trunk(model, grads);
 }
 
@@ -231,16 +232,18 @@ void TrainingGraph::backward_trunk(const Model& model, float* grads) {
     const LayerWeights& G = g.layers[li];
     // MLP block: next = res_mid + down(swiglu(gate_up(norm(res_mid)))).
     weight_t_.pack_transposed(L.down, C, F);
-    ops::matmul_backward(dh_.data(), G.down, nullptr, dres_.data(), A.h.data(), weight_t_, N);
+    ops::matmul_backward(dh_.data(), G.down, nullptr, dres_.data(), A.h.data(), weight_t_, N,
+                         input_panels_);
     ops::swiglu_backward(dgu_.data(), dh_.data(), A.gu.data(), N, F);
     weight_t_.pack_transposed(L.gate_up, 2 * F, C);
-    ops::matmul_backward(dln_.data(), G.gate_up, nullptr, dgu_.data(), A.ln2.data(), weight_t_, N);
+    ops::matmul_backward(dln_.data(), G.gate_up, nullptr, dgu_.data(), A.ln2.data(), weight_t_, N,
+                         input_panels_);
     ops::rmsnorm_backward(dres_.data(), G.post_norm, dln_.data(), A.res_mid.data(), L.post_norm,
                           A.ln2_rstd.data(), N, C, C, C);
     // Attention block: res_mid = res + o(attention(rope(norm_qk(qkv(norm(res)))))).
     weight_t_.pack_transposed(L.o, C, Q);
     ops::matmul_backward(datt_out_.data(), G.o, G.o_bias, dres_.data(), A.att_out.data(), weight_t_,
-                         N);
+                         N, input_panels_);
     // attention_backward writes dq, dk and dv (dq and dk in place in dqkv
     // without q/k norms); the norms' backward adds into a cleared dqkv.
     if (c.qk_norm) zero(dqkv_, N * QKV);
@@ -263,7 +266,8 @@ void TrainingGraph::backward_trunk(const Model& model, float* grads) {
                               h < Hq ? L.q_norm : L.k_norm, A.qk_rstd.data() + h * N, N, D, QKV,
                               Q + K);
     weight_t_.pack_transposed(L.qkv, QKV, C);
-    ops::matmul_backward(dln_.data(), G.qkv, G.qkv_bias, dqkv_.data(), A.ln1.data(), weight_t_, N);
+    ops::matmul_backward(dln_.data(), G.qkv, G.qkv_bias, dqkv_.data(), A.ln1.data(), weight_t_, N,
+                         input_panels_);
     ops::rmsnorm_backward(dres_.data(), G.input_norm, dln_.data(), A.res.data(), L.input_norm,
                           A.ln1_rstd.data(), N, C, C, C);
   }

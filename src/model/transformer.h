@@ -92,8 +92,9 @@ class TrainingGraph {
   bool packed_ = false;
   PackedWeights packed_weights_;  // the last forward's model, unless the caller packed it
   const PackedWeights* weights_used_ = nullptr;
-  PackedMatrix weight_t_;   // backward: the current matrix's transpose
-  std::vector<float> tmp_;  // (N,C) projection output before the residual add
+  PackedMatrix weight_t_;      // backward: the current matrix's transpose
+  PackedMatrix input_panels_;  // backward: a block of the current input, for the weight gradient
+  std::vector<float> tmp_;     // (N,C) projection output before the residual add
   // Backward scratch.
   // dqk_ only with q/k norms: without, the q/k gradient is formed in dqkv_.
   std::vector<float> dres_, dln_, dh_, dgu_, datt_out_, dqk_, dqkv_, dlogits_;

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <vector>
@@ -117,6 +118,47 @@ TEST(PackedGemm, InputGradientOnTheTransposeEqualsTheFmaChain) {
                                                     std::vector<float>(dinp.size()));
         EXPECT_TRUE(same_bits(dinp, expect)) << "N " << N << " IC " << IC << " OC " << OC;
       }
+}
+
+// dw (OC, IC) += doutᵀ · inp as documented: per block of 512 rows of dout and
+// inp, one fused multiply-add chain from zero, added to dw in block order.
+std::vector<float> weight_gradient_blocks(const std::vector<float>& dout,
+                                          const std::vector<float>& inp, int64_t N, int64_t OC,
+                                          int64_t IC, std::vector<float> dw) {
+  for (int64_t n0 = 0; n0 < N; n0 += 512) {
+    const int64_t rows = std::min<int64_t>(512, N - n0);
+    const std::vector<float> block = fma_chain(dout.data() + n0 * OC, 1, OC, inp.data() + n0 * IC,
+                                               1, IC, OC, IC, rows, std::vector<float>(dw.size()));
+    for (size_t i = 0; i < dw.size(); ++i) dw[i] += block[i];
+  }
+  return dw;
+}
+
+TEST(PackedGemm, WeightGradientAddsTheBlocksChainsBitForBit) {
+  for (int64_t N : {1, 13, 511, 512, 513, 1100})
+    for (int64_t OC : {1, 13, 97, 100})
+      for (int64_t IC : {1, 31, 33, 70}) {
+        const std::vector<float> dout = random_values(N * OC, 12), inp = random_values(N * IC, 13),
+                                 start = random_values(OC * IC, 14);
+        std::vector<float> dw = start;
+        PackedMatrix panels;
+        weight_gradient(dw.data(), dout.data(), inp.data(), N, OC, IC, panels);
+        EXPECT_TRUE(same_bits(dw, weight_gradient_blocks(dout, inp, N, OC, IC, start)))
+            << "N " << N << " OC " << OC << " IC " << IC;
+      }
+}
+
+TEST(PackedGemm, WeightGradientIsIndependentOfThreads) {
+  const int64_t N = 1500, OC = 200, IC = 150;
+  const std::vector<float> dout = random_values(N * OC, 15), inp = random_values(N * IC, 16);
+  PackedMatrix panels;
+  std::vector<float> two(size_t(OC * IC)), one(size_t(OC * IC));
+  set_threads(2);
+  weight_gradient(two.data(), dout.data(), inp.data(), N, OC, IC, panels);
+  set_threads(1);
+  weight_gradient(one.data(), dout.data(), inp.data(), N, OC, IC, panels);
+  set_threads(2);
+  EXPECT_TRUE(same_bits(two, one));
 }
 
 // Repacking a different matrix into the same object replaces it.
