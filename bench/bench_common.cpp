@@ -1,6 +1,7 @@
 #include "bench_common.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -9,15 +10,46 @@
 #include <vector>
 
 #include "core/gemm.h"
+#include "core/packed_gemm.h"
+#include "core/threads.h"
 
 namespace r1::bench {
+
+namespace {
+
+// Best GFLOP/s of out (n, n) = a · bᵀ at n = 1024 and 2048, by OpenBLAS or
+// (packed) by packed_matmul on b packed beforehand.
+double square_products_gflops(bool packed) {
+  double best = 0;
+  for (int n : {1024, 2048}) {
+    std::vector<float> a(size_t(n) * n, 0.5f), b(size_t(n) * n, 0.25f), c(size_t(n) * n);
+    PackedMatrix w;
+    if (packed) w.pack(b.data(), n, n);
+    const double s = median_seconds(
+        [&] {
+          if (packed)
+            packed_matmul(c.data(), a.data(), w, n);
+          else
+            gemm(false, true, n, n, n, 1.0f, a.data(), n, b.data(), n, 0.0f, c.data(), n);
+        },
+        5);
+    best = std::max(best, 2.0 * n * n * n / s / 1e9);
+  }
+  return best;
+}
+
+double openblas_ceiling() {
+  return square_products_gflops(false);
+}
+
+}  // namespace
 
 BenchArgs parse_bench_args(int argc, char** argv, const char* count_flag, int default_count,
                            int default_rounds) {
   BenchArgs args;
   args.count = default_count;
   args.rounds = std::max(1, default_rounds);
-  bool ok = true;
+  bool ok = true, ceiling_only = false;
   for (int i = 1; i < argc && ok; ++i) {
     if (!std::strcmp(argv[i], "--threads") && i + 1 < argc)
       args.threads = std::atoi(argv[++i]);
@@ -27,6 +59,8 @@ BenchArgs parse_bench_args(int argc, char** argv, const char* count_flag, int de
       args.rounds = std::atoi(argv[++i]);
     else if (!std::strcmp(argv[i], "--no-torch"))
       args.torch = false;
+    else if (!std::strcmp(argv[i], "--sgemm-ceiling"))
+      ceiling_only = true;
     else
       ok = false;
   }
@@ -34,6 +68,11 @@ BenchArgs parse_bench_args(int argc, char** argv, const char* count_flag, int de
     fmt::print(stderr, "usage: {} [--threads N] [{} N]{} [--no-torch]  (N >= 1)\n", argv[0],
                count_flag, default_rounds > 0 ? " [--rounds N]" : "");
     std::exit(2);
+  }
+  if (ceiling_only) {
+    set_threads(args.threads);
+    fmt::print("{:.3f}\n", openblas_ceiling());
+    std::exit(0);
   }
   return args;
 }
@@ -54,15 +93,30 @@ double median(std::vector<double> values) {
   return values[values.size() / 2];
 }
 
-double sgemm_ceiling_gflops() {
-  double best = 0;
-  for (int n : {1024, 2048}) {
-    std::vector<float> a(size_t(n) * n, 0.5f), b(size_t(n) * n, 0.25f), c(size_t(n) * n);
-    const double s = median_seconds(
-        [&] { gemm(false, true, n, n, n, 1.0f, a.data(), n, b.data(), n, 0.0f, c.data(), n); }, 5);
-    best = std::max(best, 2.0 * n * n * n / s / 1e9);
+double SgemmCeilings::best() const {
+  return std::max({openblas, openblas_auto, packed});
+}
+
+std::string SgemmCeilings::describe() const {
+  std::string text = fmt::format("{:.1f} (openblas {:.1f}", best(), openblas);
+  if (openblas_auto > 0) text += fmt::format(", openblas auto {:.1f}", openblas_auto);
+  return text + fmt::format(", packed {:.1f})", packed);
+}
+
+SgemmCeilings sgemm_ceilings(int threads) {
+  SgemmCeilings c;
+  c.openblas = openblas_ceiling();
+  c.packed = square_products_gflops(true);
+  if (std::getenv("OPENBLAS_CORETYPE")) {
+    const std::string cmd = fmt::format(
+        "env -u OPENBLAS_CORETYPE /proc/{}/exe --sgemm-ceiling --threads {}", ::getpid(), threads);
+    if (std::FILE* pipe = ::popen(cmd.c_str(), "r")) {
+      char buf[64] = {};
+      if (std::fgets(buf, sizeof buf, pipe)) c.openblas_auto = std::atof(buf);
+      ::pclose(pipe);
+    }
   }
-  return best;
+  return c;
 }
 
 std::optional<nlohmann::json> run_torch_baseline(const std::string& script,

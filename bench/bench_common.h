@@ -21,12 +21,24 @@ struct BenchArgs {
 // The options every benchmark takes: --threads N, the number of timed runs
 // (`count_flag`, e.g. "--steps") and --no-torch; --rounds N too when
 // `default_rounds` is not 0. Prints the usage and exits with status 2 on
-// anything else or a number below 1.
+// anything else or a number below 1. (--sgemm-ceiling, for sgemm_ceilings'
+// child process, prints this process's OpenBLAS ceiling and exits.)
 BenchArgs parse_bench_args(int argc, char** argv, const char* count_flag, int default_count,
                            int default_rounds = 0);
 
-// Best GFLOP/s of large single-precision GEMMs at the current thread count.
-double sgemm_ceiling_gflops();
+// Best GFLOP/s of large single-precision products (1024² and 2048²) at the
+// current thread count: OpenBLAS as this process loaded it, OpenBLAS choosing
+// its own kernel for this CPU (measured in a child process without
+// OPENBLAS_CORETYPE; 0 when the environment pins no core type, which makes
+// it the first), and r1's packed product. An environment may pin an AVX2 core
+// type on an AVX-512 machine, halving OpenBLAS's speed: the machine's ceiling
+// is the best of the three.
+struct SgemmCeilings {
+  double openblas = 0, openblas_auto = 0, packed = 0;
+  double best() const;
+  std::string describe() const;  // "best (openblas A, auto B, packed C)"
+};
+SgemmCeilings sgemm_ceilings(int threads);
 
 // The median of a non-empty list (the upper middle one for an even count).
 double median(std::vector<double> values);

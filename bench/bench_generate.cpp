@@ -50,13 +50,14 @@ int main(int argc, char** argv) {
   const r1::ModelConfig& c = model.config();
   const double flops_per_token =
       2.0 * double(model.num_params()) + 4.0 * double(c.num_layers * (P + N / 2) * c.q_dim());
-  const double ceiling = r1::bench::sgemm_ceiling_gflops();
+  const r1::bench::SgemmCeilings ceilings = r1::bench::sgemm_ceilings(threads);
+  const double ceiling = ceilings.best();
   const double gflops = flops_per_token * tokens_per_s / 1e9;
   fmt::print("threads {}  OPENBLAS_CORETYPE={}  dropped to 1 thread under contention: {}x\n",
              threads,
              std::getenv("OPENBLAS_CORETYPE") ? std::getenv("OPENBLAS_CORETYPE") : "(unset)",
              r1::contention_fallbacks());
-  fmt::print("sgemm ceiling            {:8.1f} GFLOP/s\n", ceiling);
+  fmt::print("sgemm ceiling            {} GFLOP/s\n", ceilings.describe());
   fmt::print("r1 generate 64x128       {:8.0f} tokens/s  {:6.1f} GFLOP/s  ({:.0f}% of ceiling)\n",
              tokens_per_s, gflops, 100 * gflops / ceiling);
   fmt::print("r1 single-sequence       {:8.2f} ms/token\n", ms_per_token);

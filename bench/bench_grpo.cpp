@@ -196,9 +196,10 @@ int main(int argc, char** argv) {
   const double g = best["generate_s"], rw = best["reward_s"], tr = best["train_s"],
                st = best["step_s"];
   print_row("pytorch", g, rw, tr, st);
-  fmt::print("pytorch best setting: OMP_WAIT_POLICY={} ATEN_CPU_CAPABILITY={}\n",
-             best["omp_wait_policy"].get<std::string>(),
-             best["aten_cpu_capability"].get<std::string>());
+  fmt::print(
+      "pytorch best setting: OMP_WAIT_POLICY={} ATEN_CPU_CAPABILITY={} OPENBLAS_CORETYPE={}\n",
+      best["omp_wait_policy"].get<std::string>(), best["aten_cpu_capability"].get<std::string>(),
+      best["openblas_coretype"].get<std::string>());
   fmt::print("ratio r1 / pytorch: generate {:.2f}x  reward {:.2f}x  train {:.2f}x  step {:.2f}x\n",
              g / r1_times.generate, rw / r1_times.reward, tr / r1_times.train, st / r1_total);
   return 0;

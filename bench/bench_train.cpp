@@ -1,7 +1,10 @@
 // Training throughput of the reference model (vocab 512, 6 layers, hidden 384,
 // 6 heads, SwiGLU 1024, context 256, batch 16×256): forward + backward +
-// AdamW tokens/s, beside the SGEMM ceiling measured in the same run (as MFU)
-// and PyTorch training the same model (tools/bench_train_torch.py).
+// AdamW tokens/s, beside the SGEMM ceiling measured in the same run (as MFU:
+// the best of OpenBLAS at the environment's core type, OpenBLAS at its own
+// and r1's packed product) and PyTorch training the same model
+// (tools/bench_train_torch.py, its best runtime setting, OpenBLAS core type
+// included).
 // This machine's speed drifts by tens of percent over minutes, so the three
 // are measured in rounds, each round all three back to back (PyTorch's
 // settings searched in the first, its best one timed in the others), and
@@ -51,16 +54,17 @@ int main(int argc, char** argv) {
   std::vector<double> tokens, mfus, ratios;
   std::string setting;  // PyTorch's best, once searched
   for (int round = 1; round <= args.rounds; ++round) {
-    const double ceiling = r1::bench::sgemm_ceiling_gflops();
+    const r1::bench::SgemmCeilings ceilings = r1::bench::sgemm_ceilings(threads);
+    const double ceiling = ceilings.best();
     const double seconds = r1::bench::median_seconds([&] { trainer.step(batch, 1e-4); }, steps);
     const double tokens_per_s = double(B * T) / seconds;
     const double gflops = flops_per_token * tokens_per_s / 1e9;
     tokens.push_back(tokens_per_s);
     mfus.push_back(100 * gflops / ceiling);
     fmt::print(
-        "round {}  sgemm ceiling {:6.1f} GFLOP/s  r1 {:6.3f} s {:6.0f} tokens/s {:6.1f} GFLOP/s "
+        "round {}  sgemm ceiling {} GFLOP/s  r1 {:6.3f} s {:6.0f} tokens/s {:6.1f} GFLOP/s "
         "MFU {:5.1f}%",
-        round, ceiling, seconds, tokens_per_s, gflops, mfus.back());
+        round, ceilings.describe(), seconds, tokens_per_s, gflops, mfus.back());
     if (args.torch) {
       std::string torch_args = fmt::format("--threads {} --steps {}", threads, steps);
       if (!setting.empty()) torch_args += " --setting " + setting;
@@ -68,7 +72,8 @@ int main(int argc, char** argv) {
         const double torch_tps = (*j)["tokens_per_s"].get<double>();
         const nlohmann::json& best = (*j)["best"];
         setting = best["omp_wait_policy"].get<std::string>() + "," +
-                  best["aten_cpu_capability"].get<std::string>();
+                  best["aten_cpu_capability"].get<std::string>() + "," +
+                  best["openblas_coretype"].get<std::string>();
         ratios.push_back(tokens_per_s / torch_tps);
         fmt::print("  pytorch {:6.3f} s ({})  ratio {:.2f}x", double(B * T) / torch_tps, setting,
                    ratios.back());

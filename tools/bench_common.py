@@ -2,7 +2,8 @@
 line, and the search over the runtime settings that decide how fast PyTorch
 runs on a CPU.
 
-OMP_WAIT_POLICY and ATEN_CPU_CAPABILITY are read once, when libgomp and ATen
+OMP_WAIT_POLICY, ATEN_CPU_CAPABILITY and OPENBLAS_CORETYPE are read once, when
+libgomp, ATen and OpenBLAS (Debian's PyTorch runs its matrix products on it)
 load, so every setting runs in a fresh subprocess (the script re-invoked with
 --worker) whose environment is set before `import torch`.
 """
@@ -49,6 +50,15 @@ def cpu_capabilities():
     return ("default", "avx512") if cpu_has_avx512() else ("default",)
 
 
+def blas_coretypes():
+    """OpenBLAS kernel sets worth trying: the one the environment pins with
+    OPENBLAS_CORETYPE, if it pins one, and "auto", OpenBLAS's own choice for
+    this CPU (an AVX2 core type pinned on an AVX-512 machine halves its SGEMM
+    speed)."""
+    pinned = os.environ.get("OPENBLAS_CORETYPE")
+    return (pinned, "auto") if pinned else ("auto",)
+
+
 def positive_int(text):
     value = int(text)
     if value < 1:
@@ -72,22 +82,28 @@ def argument_parser(doc, count_flag, count_default, count_help, max_seconds, max
     parser.add_argument(
         "--setting",
         type=setting,
-        help="run only this POLICY,CAPABILITY (e.g. active,avx512) instead of searching them all: "
-        "a caller timing several rounds searches once",
+        help="run only this POLICY,CAPABILITY,CORETYPE (e.g. active,avx512,auto) instead of "
+        "searching them all: a caller timing several rounds searches once",
     )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     return parser
 
 
 def setting(text):
-    """POLICY,CAPABILITY as --setting takes it, checked against what this machine can run."""
-    policy, _, capability = text.partition(",")
-    if policy not in WAIT_POLICIES or capability not in cpu_capabilities():
+    """POLICY,CAPABILITY,CORETYPE as --setting takes it, checked against what
+    this machine and environment can run."""
+    parts = text.split(",")
+    if (
+        len(parts) != 3
+        or parts[0] not in WAIT_POLICIES
+        or parts[1] not in cpu_capabilities()
+        or parts[2] not in blas_coretypes()
+    ):
         raise argparse.ArgumentTypeError(
-            f"{text!r}: expected POLICY,CAPABILITY with POLICY one of {', '.join(WAIT_POLICIES)} "
-            f"and CAPABILITY one of {', '.join(cpu_capabilities())}"
+            f"{text!r}: expected POLICY,CAPABILITY,CORETYPE with POLICY one of {', '.join(WAIT_POLICIES)}, "
+            f"CAPABILITY one of {', '.join(cpu_capabilities())} and CORETYPE one of {', '.join(blas_coretypes())}"
         )
-    return policy, capability
+    return tuple(parts)
 
 
 def run_baseline(script, args, run_worker, worker_args):
@@ -115,28 +131,40 @@ def run_common_baseline(doc, script, run_worker, count, budget):
 
 
 def search_settings(script, worker_args, threads, only=None):
-    """Runs `script --worker ...` once per (wait policy, ATen capability), or
-    for `only` that one, and returns the list of per-setting results (each the
-    worker's JSON line plus its setting)."""
+    """Runs `script --worker ...` once per (wait policy, ATen capability,
+    OpenBLAS core type), or for `only` that one, and returns the list of
+    per-setting results (each the worker's JSON line plus its setting)."""
     results = []
     for policy in WAIT_POLICIES:
         for capability in cpu_capabilities():
-            if only and (policy, capability) != only:
-                continue
-            env = dict(os.environ, OMP_WAIT_POLICY=policy, OMP_NUM_THREADS=str(threads))
-            if capability == "default":
-                env.pop("ATEN_CPU_CAPABILITY", None)
-            else:
-                env["ATEN_CPU_CAPABILITY"] = capability
-            cmd = [sys.executable, script, "--worker", "--threads", str(threads), *worker_args]
-            proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
-            if proc.returncode != 0:
-                sys.stderr.write(proc.stderr)
-                raise RuntimeError(f"worker failed for OMP_WAIT_POLICY={policy} ATEN_CPU_CAPABILITY={capability}")
-            result = json.loads(proc.stdout.strip().splitlines()[-1])
-            result = {"omp_wait_policy": policy, "aten_cpu_capability": capability, "threads": threads, **result}
-            print(json.dumps(result), file=sys.stderr)
-            results.append(result)
+            for coretype in blas_coretypes():
+                if only and (policy, capability, coretype) != only:
+                    continue
+                env = dict(os.environ, OMP_WAIT_POLICY=policy, OMP_NUM_THREADS=str(threads))
+                if capability == "default":
+                    env.pop("ATEN_CPU_CAPABILITY", None)
+                else:
+                    env["ATEN_CPU_CAPABILITY"] = capability
+                if coretype == "auto":
+                    env.pop("OPENBLAS_CORETYPE", None)
+                cmd = [sys.executable, script, "--worker", "--threads", str(threads), *worker_args]
+                proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+                if proc.returncode != 0:
+                    sys.stderr.write(proc.stderr)
+                    raise RuntimeError(
+                        f"worker failed for OMP_WAIT_POLICY={policy} ATEN_CPU_CAPABILITY={capability} "
+                        f"OPENBLAS_CORETYPE={coretype}"
+                    )
+                result = json.loads(proc.stdout.strip().splitlines()[-1])
+                result = {
+                    "omp_wait_policy": policy,
+                    "aten_cpu_capability": capability,
+                    "openblas_coretype": coretype,
+                    "threads": threads,
+                    **result,
+                }
+                print(json.dumps(result), file=sys.stderr)
+                results.append(result)
     return results
 
 

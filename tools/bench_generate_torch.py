@@ -7,9 +7,9 @@ cache: (1) batched generation, 64 sequences × 128 new tokens from random
 32-token prompts, multinomial sampling at temperature 1; reports generated
 tokens/s including the prompt prefill, and the decode-only rate; (2) one
 sequence, same lengths, reports decode latency in ms/token (prefill excluded).
-Each runtime setting (OMP_WAIT_POLICY, ATEN_CPU_CAPABILITY) runs in its own
-subprocess; medians over --repeats runs (fewer past --max-seconds). Prints one
-JSON line on stdout, {"tokens_per_s": best, "decode_ms_per_token": best,
+Each runtime setting (OMP_WAIT_POLICY, ATEN_CPU_CAPABILITY, OPENBLAS_CORETYPE)
+runs in its own subprocess; medians over --repeats runs (fewer past
+--max-seconds). Prints one JSON line on stdout, {"tokens_per_s": best, "decode_ms_per_token": best,
 "settings": [...]}; per-setting lines go to stderr.
 """
 

@@ -15,8 +15,8 @@ fp32, in three timed phases:
             clip ε = 0.2, β = 0, μ = 1) over two micro-batches of 32 sequences
             by autograd, global-norm clipping at 1, one AdamW step (betas 0.9,
             0.99; no weight decay; foreach)
-Each runtime setting (OMP_WAIT_POLICY, ATEN_CPU_CAPABILITY) runs in its own
-subprocess: a small warm-up step, then --steps timed steps (fewer past
+Each runtime setting (OMP_WAIT_POLICY, ATEN_CPU_CAPABILITY, OPENBLAS_CORETYPE)
+runs in its own subprocess: a small warm-up step, then --steps timed steps (fewer past
 --max-seconds, at least one). Prints one JSON line on stdout, {"best": the
 per-phase median seconds of the setting with the fastest step, "settings":
 [...]}; per-setting lines go to stderr.

@@ -5,8 +5,9 @@
 One training step on the reference model (tools/bench_common.py: llama, vocab
 512, 6 layers, hidden 384, 6 heads, SwiGLU 1024, tied embeddings) is forward
 over a 16 × 256 batch + cross-entropy + backward + AdamW, in fp32. Each runtime
-setting (OMP_WAIT_POLICY, ATEN_CPU_CAPABILITY) runs in its own subprocess: a
-warm-up, then the median over --steps timed steps (fewer past --max-seconds).
+setting (OMP_WAIT_POLICY, ATEN_CPU_CAPABILITY, OPENBLAS_CORETYPE) runs in its
+own subprocess: a warm-up, then the median over --steps timed steps (fewer
+past --max-seconds).
 Prints one JSON line on stdout, {"tokens_per_s": best, "settings": [...]};
 per-setting lines go to stderr.
 """
