@@ -232,20 +232,20 @@ void weight_gradient(float* dw, const float* dout, const float* inp, int64_t N, 
   int64_t group = kTaskPanels;
   while (group > 1 && row_tasks * ((P + group - 1) / group) < 4 * threads) group /= 2;
   const int64_t groups = (P + group - 1) / group, tasks = row_tasks * groups;
-  for (int64_t k0 = 0; k0 < N; k0 += kDepth) {
-    const int64_t depth = std::min(kDepth, N - k0);
-    panels.pack_transposed(inp + k0 * IC, depth, IC);
-    // doutᵀ is read in place: row r of a 12-row block is column m + r of
-    // dout, so the block's 12 values of one token are adjacent.
-#pragma omp parallel for schedule(static) if (tasks > 1 && OC * IC * depth >= kMinParallelMacs)
-    for (int64_t task = 0; task < tasks; ++task) {
-      const int64_t r0 = task / groups * kTaskRows, r1 = std::min(OC, r0 + kTaskRows);
-      const int64_t p0 = task % groups * group, p1 = std::min(P, p0 + group);
+  panels.pack_transposed(inp, N, IC);
+  // doutᵀ is read in place: row r of a 12-row block is column m + r of dout,
+  // so the block's 12 values of one token are adjacent.
+#pragma omp parallel for schedule(static) if (tasks > 1 && OC * IC * N >= kMinParallelMacs)
+  for (int64_t task = 0; task < tasks; ++task) {
+    const int64_t r0 = task / groups * kTaskRows, r1 = std::min(OC, r0 + kTaskRows);
+    const int64_t p0 = task % groups * group, p1 = std::min(P, p0 + group);
+    for (int64_t k0 = 0; k0 < N; k0 += kDepth) {
+      const int64_t depth = std::min(kDepth, N - k0);
       for (int64_t m = r0; m < r1; m += kRows) {
         const int64_t rows = std::min(kRows, r1 - m);
         const MicroKernel kernel = kernels[size_t(rows - 1)];
         for (int64_t p = p0; p < p1; ++p)
-          kernel(dout + k0 * OC + m, 1, OC, panels.panel(p), kPanel, depth,
+          kernel(dout + k0 * OC + m, 1, OC, panels.panel(p) + k0 * kPanel, kPanel, depth,
                  dw + m * IC + p * kPanel, IC, std::min(kPanel, IC - p * kPanel), Chain::kAddTo,
                  nullptr);
       }
