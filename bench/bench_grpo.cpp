@@ -10,11 +10,16 @@
 //             μ 1): forward + grpo_loss + backward over micro-batches of 32,
 //             then one clipped AdamW update
 // beside PyTorch doing the same step (tools/bench_grpo_torch.py) in the same
-// run, as per-phase and overall ratios. Medians over --steps steps after one
-// warm-up step; the model trains as it goes, as in a run.
-//   bench_grpo [--threads N] [--steps N] [--no-torch]
+// run, as per-phase and overall ratios. The host's speed drifts over minutes,
+// so r1 and PyTorch are timed in rounds, back to back in each (PyTorch's
+// settings searched in the first round, its best one timed in the others),
+// and the ratios reported are the medians of the rounds' own. Each round's
+// times are medians over --steps steps; one warm-up step first; the model
+// trains as it goes, as in a run.
+//   bench_grpo [--threads N] [--steps N] [--rounds N] [--no-torch]
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <vector>
@@ -151,7 +156,7 @@ class GrpoStep {
 };
 
 void print_row(const char* engine, double generate, double reward, double train, double total) {
-  fmt::print("{:<8} {:>10.3f} {:>10.4f} {:>10.3f} {:>10.3f} {:>12.0f}\n", engine, generate, reward,
+  fmt::print("{:<14} {:>10.3f} {:>10.4f} {:>10.3f} {:>10.3f} {:>12.0f}\n", engine, generate, reward,
              train, total, double(kSeqs * kNewTokens) / total);
 }
 
@@ -159,48 +164,70 @@ void print_row(const char* engine, double generate, double reward, double train,
 
 int main(int argc, char** argv) {
   r1::init_thread_policy(argv);
-  const r1::bench::BenchArgs args = r1::bench::parse_bench_args(argc, argv, "--steps", 3);
+  const r1::bench::BenchArgs args = r1::bench::parse_bench_args(argc, argv, "--steps", 3, 3);
   const int threads = args.threads, steps = args.count;
   r1::set_threads(threads);
   r1::Model model(r1::model_preset("reference", 512));
   model.init_random(1);
   GrpoStep grpo(model);
   grpo.run(0);  // warm-up
-  std::vector<double> generate, reward, train, total;
-  for (int s = 1; s <= steps; ++s) {
-    const PhaseTimes t = grpo.run(uint64_t(s));
-    generate.push_back(t.generate);
-    reward.push_back(t.reward);
-    train.push_back(t.train);
-    total.push_back(t.total());
-  }
-  const PhaseTimes r1_times{r1::bench::median(generate), r1::bench::median(reward),
-                            r1::bench::median(train)};
-  const double r1_total = r1::bench::median(total);
   fmt::print("GRPO step: {} prompts x {} samples, {}-token prompts, {} new tokens, threads {}\n",
              kPrompts, kGroup, kPromptLen, kNewTokens, threads);
-  fmt::print(
-      "OPENBLAS_CORETYPE={}  median of {} steps  dropped to 1 thread under contention: {}x\n",
-      std::getenv("OPENBLAS_CORETYPE") ? std::getenv("OPENBLAS_CORETYPE") : "(unset)", steps,
-      r1::contention_fallbacks());
-  fmt::print("{:<8} {:>10} {:>10} {:>10} {:>10} {:>12}\n", "engine", "generate s", "reward s",
+  fmt::print("OPENBLAS_CORETYPE={}  median of {} steps a round, {} rounds\n",
+             std::getenv("OPENBLAS_CORETYPE") ? std::getenv("OPENBLAS_CORETYPE") : "(unset)", steps,
+             args.rounds);
+  fmt::print("{:<14} {:>10} {:>10} {:>10} {:>10} {:>12}\n", "engine", "generate s", "reward s",
              "train s", "step s", "tokens/s");
-  print_row("r1", r1_times.generate, r1_times.reward, r1_times.train, r1_total);
-  fmt::print("r1 generate {:.0f} tokens/s, train {:.0f} tokens/s (forward+backward+AdamW)\n",
-             double(kSeqs * kNewTokens) / r1_times.generate, double(kSeqs * kT) / r1_times.train);
-  if (!args.torch) return 0;
-  const auto j = r1::bench::run_torch_baseline(
-      "bench_grpo_torch.py", fmt::format("--threads {} --steps {}", threads, steps));
-  if (!j) return 0;
-  const nlohmann::json& best = (*j)["best"];
-  const double g = best["generate_s"], rw = best["reward_s"], tr = best["train_s"],
-               st = best["step_s"];
-  print_row("pytorch", g, rw, tr, st);
+  std::vector<double> r1_steps, r1_train_tps, ratio_generate, ratio_train, ratio_step;
+  std::string setting;  // PyTorch's best, once searched
+  uint64_t step = 1;
+  for (int round = 1; round <= args.rounds; ++round) {
+    std::vector<double> generate, reward, train, total;
+    for (int s = 0; s < steps; ++s) {
+      const PhaseTimes t = grpo.run(step++);
+      generate.push_back(t.generate);
+      reward.push_back(t.reward);
+      train.push_back(t.train);
+      total.push_back(t.total());
+    }
+    const PhaseTimes r1_times{r1::bench::median(generate), r1::bench::median(reward),
+                              r1::bench::median(train)};
+    const double r1_total = r1::bench::median(total);
+    r1_steps.push_back(r1_total);
+    r1_train_tps.push_back(double(kSeqs * kT) / r1_times.train);
+    print_row(fmt::format("round {} r1", round).c_str(), r1_times.generate, r1_times.reward,
+              r1_times.train, r1_total);
+    if (args.torch) {
+      std::string torch_args = fmt::format("--threads {} --steps {}", threads, steps);
+      if (!setting.empty()) torch_args += " --setting " + setting;
+      if (const auto j = r1::bench::run_torch_baseline("bench_grpo_torch.py", torch_args)) {
+        const nlohmann::json& best = (*j)["best"];
+        setting = best["omp_wait_policy"].get<std::string>() + "," +
+                  best["aten_cpu_capability"].get<std::string>() + "," +
+                  best["openblas_coretype"].get<std::string>();
+        const double g = best["generate_s"], rw = best["reward_s"], tr = best["train_s"],
+                     st = best["step_s"];
+        print_row(fmt::format("round {} torch", round).c_str(), g, rw, tr, st);
+        ratio_generate.push_back(g / r1_times.generate);
+        ratio_train.push_back(tr / r1_times.train);
+        ratio_step.push_back(st / r1_total);
+        fmt::print(
+            "round {} ratio r1 / pytorch ({}): generate {:.2f}x  train {:.2f}x  step {:.2f}x\n",
+            round, setting, ratio_generate.back(), ratio_train.back(), ratio_step.back());
+      }
+    }
+    std::fflush(stdout);
+  }
+  fmt::print("dropped to 1 thread under contention: {}x\n", r1::contention_fallbacks());
   fmt::print(
-      "pytorch best setting: OMP_WAIT_POLICY={} ATEN_CPU_CAPABILITY={} OPENBLAS_CORETYPE={}\n",
-      best["omp_wait_policy"].get<std::string>(), best["aten_cpu_capability"].get<std::string>(),
-      best["openblas_coretype"].get<std::string>());
-  fmt::print("ratio r1 / pytorch: generate {:.2f}x  reward {:.2f}x  train {:.2f}x  step {:.2f}x\n",
-             g / r1_times.generate, rw / r1_times.reward, tr / r1_times.train, st / r1_total);
+      "r1 step {:.3f} s, train {:.0f} tokens/s (forward+backward+AdamW; medians of the rounds)\n",
+      r1::bench::median(r1_steps), r1::bench::median(r1_train_tps));
+  if (!ratio_step.empty())
+    fmt::print(
+        "ratio r1 / pytorch (medians of the rounds' own): generate {:.2f}x  train {:.2f}x  step "
+        "{:.2f}x (steps {:.2f} to {:.2f})\n",
+        r1::bench::median(ratio_generate), r1::bench::median(ratio_train),
+        r1::bench::median(ratio_step), *std::min_element(ratio_step.begin(), ratio_step.end()),
+        *std::max_element(ratio_step.begin(), ratio_step.end()));
   return 0;
 }
