@@ -52,7 +52,7 @@ void packed_matmul_panels(float* out, const float* in, const PackedMatrix& w, in
 // dw (OC, IC) += doutᵀ · inp for row-major dout (N, OC) and inp (N, IC): the
 // weight gradient of out = in · Wᵀ, on the same micro-kernel (OpenBLAS ran
 // it at half this machine's SGEMM speed when the environment pins an AVX2
-// core type). inp is packed into `panels` one block of 512 rows at a time.
+// core type). inp is packed whole into `panels`, doutᵀ read in place.
 // Each element adds to dw, in order, one fused multiply-add chain from zero
 // per block of 512 rows (n = 0 … 511, 512 … 1023, …): a sum over thousands
 // of tokens rounds as a sum of blocks, as accurate as BLAS's, and its bits

@@ -93,7 +93,7 @@ class TrainingGraph {
   PackedWeights packed_weights_;  // the last forward's model, unless the caller packed it
   const PackedWeights* weights_used_ = nullptr;
   PackedMatrix weight_t_;      // backward: the current matrix's transpose
-  PackedMatrix input_panels_;  // backward: a block of the current input, for the weight gradient
+  PackedMatrix input_panels_;  // backward: the current input packed, for the weight gradient
   std::vector<float> tmp_;     // (N,C) projection output before the residual add
   // Backward scratch.
   // dqk_ only with q/k norms: without, the q/k gradient is formed in dqkv_.
