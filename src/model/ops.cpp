@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <initializer_list>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "core/check.h"
@@ -404,33 +406,56 @@ void attend_rows(Real* out, int64_t ldo, Real* p, int64_t ldp, const Real* q, in
   }
 }
 
+// The documents of row b: calls visit(begin, end, prefix_begin, prefix_end)
+// for each run of positions [begin, end) of one document, in order.
+template <typename Visit>
+void for_each_document(const KeyRanges& keys, int64_t b, int64_t T, Visit&& visit) {
+  const int32_t* starts = keys.starts ? keys.starts + b * T : nullptr;
+  for (int64_t d0 = 0, d1; d0 < T; d0 = d1) {
+    for (d1 = d0 + 1; starts && d1 < T && starts[d1] == starts[d0];) ++d1;
+    if (!starts) d1 = T;
+    const int64_t pb = keys.prefix_begin ? keys.prefix_begin[b * T + d0] : 0;
+    const int64_t pe = keys.prefix_begin ? keys.prefix_end[b * T + d0] : 0;
+    visit(d0, d1, pb, pe);
+  }
+}
+
 template <typename Real>
 void attention_forward(Real* out, const Real* q, const Real* k, const Real* v, int64_t B, int64_t T,
                        int64_t Hq, int64_t Hkv, int64_t D, int64_t qs, int64_t ks, int64_t vs,
-                       const int32_t* starts) {
+                       const KeyRanges& keys) {
   const int64_t group = Hq / Hkv;
 #pragma omp parallel for schedule(static)
   for (int64_t bh = 0; bh < B * Hq; ++bh) {
     const int64_t b = bh / Hq, h = bh % Hq, kvh = h / group;
-    // The head's keys in blocks, and a tile's probabilities (not kept: the
-    // backward recomputes them), per thread.
-    thread_local std::vector<Real> key_blocks, p;
-    key_blocks.resize(size_t(key_blocks_size(T, D)));
-    p.resize(size_t(kAttendRows * T));
     const Real* kb = k + b * T * ks + kvh * D;
-    for (int64_t j = 0; j < T; ++j) store_key(key_blocks.data(), j, kb + j * ks, D);
     const Real* vb = v + b * T * vs + kvh * D;
-    for (int64_t t0 = 0; t0 < T; t0 += kAttendRows) {
-      const int64_t rows = std::min(kAttendRows, T - t0);
-      int64_t first[kAttendRows], last[kAttendRows];
-      for (int64_t r = 0; r < rows; ++r) {
-        first[r] = starts ? int64_t(starts[b * T + t0 + r]) : 0;
-        last[r] = t0 + r + 1;
+    // Per document, its keys in blocks and its values as one sequence —
+    // the prefix's, then its own — and a tile's probabilities (not kept:
+    // the backward recomputes them), per thread.
+    thread_local std::vector<Real> key_blocks, values, p;
+    for_each_document(keys, b, T, [&](int64_t d0, int64_t d1, int64_t pb, int64_t pe) {
+      const int64_t prefix = pe - pb, L = prefix + d1 - d0;
+      key_blocks.resize(size_t(key_blocks_size(L, D)));
+      values.resize(size_t(L * D));
+      p.resize(size_t(kAttendRows * L));
+      for (int64_t j = 0; j < L; ++j) {
+        const int64_t at = j < prefix ? pb + j : d0 + j - prefix;
+        store_key(key_blocks.data(), j, kb + at * ks, D);
+        std::copy(vb + at * vs, vb + at * vs + D, values.begin() + j * D);
       }
-      attend_rows(out + (b * T + t0) * Hq * D + h * D, Hq * D, p.data(), T,
-                  q + (b * T + t0) * qs + h * D, qs, key_blocks.data(), vb, vs, first, last, rows,
-                  D);
-    }
+      for (int64_t t0 = d0; t0 < d1; t0 += kAttendRows) {
+        const int64_t rows = std::min(kAttendRows, d1 - t0);
+        int64_t first[kAttendRows], last[kAttendRows];
+        for (int64_t r = 0; r < rows; ++r) {
+          first[r] = 0;
+          last[r] = prefix + t0 + r - d0 + 1;
+        }
+        attend_rows(out + (b * T + t0) * Hq * D + h * D, Hq * D, p.data(), L,
+                    q + (b * T + t0) * qs + h * D, qs, key_blocks.data(), values.data(), D, first,
+                    last, rows, D);
+      }
+    });
   }
 }
 
@@ -453,14 +478,30 @@ void transpose(Real* dst, const Real* src, int64_t rows, int64_t cols) {
 // blocks wrote them.
 constexpr int64_t kBackwardBlock = 12;
 
+// Zeroes row[x0, x1) outside the intervals [lo, hi) of `keep` (in order).
+template <typename Real>
+void zero_outside(Real* row, int64_t x0, int64_t x1,
+                  std::initializer_list<std::pair<int64_t, int64_t>> keep) {
+  for (const auto& [lo, hi] : keep) {
+    if (lo >= hi) continue;
+    std::fill(row + x0, row + std::max(x0, std::min(lo, x1)), Real(0));
+    x0 = std::max(x0, hi);
+  }
+  if (x0 < x1) std::fill(row + x0, row + x1, Real(0));
+}
+
 template <typename Real>
 void attention_backward(Real* dq, Real* dk, Real* dv, const Real* dout, const Real* out,
                         const Real* q, const Real* k, const Real* v, int64_t B, int64_t T,
                         int64_t Hq, int64_t Hkv, int64_t D, int64_t qs, int64_t ks, int64_t vs,
-                        const int32_t* starts) {
+                        const KeyRanges& keys) {
   const int64_t group = Hq / Hkv;
   const Real scale = Real(1) / std::sqrt(Real(D));
   const int64_t os = Hq * D;
+  const auto round_down = [](int64_t x) { return x / kBackwardBlock * kBackwardBlock; };
+  const auto round_up = [T](int64_t x) {
+    return std::min(T, (x + kBackwardBlock - 1) / kBackwardBlock * kBackwardBlock);
+  };
   // One task per (batch, kv head) so the q heads sharing a kv head accumulate
   // into dk/dv without races.
 #pragma omp parallel for schedule(static)
@@ -470,21 +511,35 @@ void attention_backward(Real* dq, Real* dk, Real* dv, const Real* dout, const Re
     Real* dvb = dv + b * T * vs + kvh * D;
     // Per thread, in cache: one head's probabilities P and score gradients
     // dS (T, T); K, V, the head's Q and dO (T, D) contiguous; Kᵀ, Vᵀ (D, T);
-    // the softmax backward's row sums Σ_j dP⊙P = dO·O (D terms, not t).
-    thread_local std::vector<Real> pm, ds, kc, vc, qc, doc, kt, vt, dots;
+    // the softmax backward's row sums Σ_j dP⊙P = dO·O (D terms, not t); a
+    // row's scores over its two key ranges, gathered.
+    thread_local std::vector<Real> pm, ds, kc, vc, qc, doc, kt, vt, dots, gathered;
     for (auto* buffer : {&pm, &ds}) buffer->resize(size_t(T * T));
     dots.resize(size_t(T));
+    gathered.resize(size_t(T));
     for (auto* buffer : {&kc, &vc, &qc, &doc, &kt, &vt}) buffer->resize(size_t(T * D));
     copy_rows(kc.data(), k + b * T * ks + kvh * D, T, D, ks);
     copy_rows(vc.data(), v + b * T * vs + kvh * D, T, D, vs);
     transpose(kt.data(), kc.data(), T, D);
     transpose(vt.data(), vc.data(), T, D);
-    // Where the document holding each position ends (packed rows).
-    thread_local std::vector<int64_t> ends;
-    ends.assign(size_t(T), T);
-    if (starts)
-      for (int64_t t = T - 2; t >= 0; --t)
-        ends[t] = starts[b * T + t + 1] == starts[b * T + t] ? ends[t + 1] : t + 1;
+    // Each position's document [start, end) and prefix [pb, pe); the
+    // documents that continue a prefix.
+    struct Document {
+      int64_t begin, end, pb, pe;
+    };
+    thread_local std::vector<int64_t> start, end, pb, pe;
+    thread_local std::vector<Document> continuing;
+    for (auto* x : {&start, &end, &pb, &pe}) x->resize(size_t(T));
+    continuing.clear();
+    for_each_document(keys, b, T, [&](int64_t d0, int64_t d1, int64_t p0, int64_t p1) {
+      for (int64_t t = d0; t < d1; ++t) {
+        start[t] = d0;
+        end[t] = d1;
+        pb[t] = p0;
+        pe[t] = p1;
+      }
+      if (p0 < p1) continuing.push_back({d0, d1, p0, p1});
+    });
     for (int64_t h = kvh * group; h < (kvh + 1) * group; ++h) {
       const Real* dob = dout + b * T * os + h * D;
       const Real* ob = out + b * T * os + h * D;
@@ -493,44 +548,82 @@ void attention_backward(Real* dq, Real* dk, Real* dv, const Real* dout, const Re
       copy_rows(qc.data(), q + b * T * qs + h * D, T, D, qs);
       for (int64_t t = 0; t < T; ++t)
         dots[t] = lane_dot(doc.data() + t * D, ob + t * os, static_cast<const Real*>(nullptr), D);
-      // Query block [t0, t1) needs key columns [c0, t1) only, c0 the key
-      // block holding its first row's document start (P and dS are zero
-      // before a row's document and after its position): P = softmax(Q·Kᵀ ·
-      // scale) over each row's keys [start, t], zero elsewhere in those
+      // Query block [t0, t1) needs the key columns of its rows' prefixes and
+      // [c0, t1), c0 the key block holding its first row's document start,
+      // as whole key blocks (P and dS are zero elsewhere in them): P =
+      // softmax(Q·Kᵀ · scale) over each row's keys, zero elsewhere in those
       // columns; dP = dO·Vᵀ; dS = P ⊙ (dP − Σ_j dP⊙P) · scale (softmax
       // backward, then the score scale); dQ = dS·K.
       for (int64_t t0 = 0; t0 < T; t0 += kBackwardBlock) {
         const int64_t t1 = std::min(T, t0 + kBackwardBlock);
-        const int64_t c0 = starts ? starts[b * T + t0] / kBackwardBlock * kBackwardBlock : 0;
-        strided_matmul(pm.data() + t0 * T + c0, T, qc.data() + t0 * D, D, 1, kt.data() + c0, T,
-                       t1 - t0, t1 - c0, D, false);
-        strided_matmul(ds.data() + t0 * T + c0, T, doc.data() + t0 * D, D, 1, vt.data() + c0, T,
-                       t1 - t0, t1 - c0, D, false);
+        int64_t c0 = round_down(start[t0]), a0 = T, a1 = 0;
+        for (int64_t t = t0; t < t1; ++t)
+          if (pb[t] < pe[t]) {
+            a0 = std::min(a0, round_down(pb[t]));
+            a1 = std::max(a1, round_up(pe[t]));
+          }
+        if (a0 < a1 && a1 >= c0) c0 = std::min(c0, a0);
+        const int ranges = a0 < a1 && a1 < c0 ? 2 : 1;
+        const std::pair<int64_t, int64_t> columns[2] = {
+            ranges == 2 ? std::pair{a0, a1} : std::pair{c0, t1}, {c0, t1}};
+        for (int i = 0; i < ranges; ++i) {
+          const auto [x0, x1] = columns[i];
+          strided_matmul(pm.data() + t0 * T + x0, T, qc.data() + t0 * D, D, 1, kt.data() + x0, T,
+                         t1 - t0, x1 - x0, D, false);
+          strided_matmul(ds.data() + t0 * T + x0, T, doc.data() + t0 * D, D, 1, vt.data() + x0, T,
+                         t1 - t0, x1 - x0, D, false);
+        }
         for (int64_t t = t0; t < t1; ++t) {
-          const int64_t first = starts ? int64_t(starts[b * T + t]) : 0;
           Real* pr = pm.data() + t * T;
           Real* dr = ds.data() + t * T;
-          scaled_softmax(pr + first, t + 1 - first, scale);
-          for (int64_t j = first; j <= t; ++j) dr[j] = pr[j] * (dr[j] - dots[t]) * scale;
-          for (Real* row : {pr, dr}) {
-            std::fill(row + c0, row + first, Real(0));
-            std::fill(row + t + 1, row + t1, Real(0));
+          const int64_t prefix = pe[t] - pb[t], own = t + 1 - start[t];
+          if (prefix == 0) {
+            scaled_softmax(pr + start[t], own, scale);
+          } else {
+            std::copy(pr + pb[t], pr + pe[t], gathered.begin());
+            std::copy(pr + start[t], pr + t + 1, gathered.begin() + prefix);
+            scaled_softmax(gathered.data(), prefix + own, scale);
+            std::copy(gathered.begin(), gathered.begin() + prefix, pr + pb[t]);
+            std::copy(gathered.begin() + prefix, gathered.begin() + prefix + own, pr + start[t]);
           }
+          for (const auto& [j0, j1] : {std::pair{pb[t], pe[t]}, std::pair{start[t], t + 1}})
+            for (int64_t j = j0; j < j1; ++j) dr[j] = pr[j] * (dr[j] - dots[t]) * scale;
+          for (int i = 0; i < ranges; ++i)
+            for (Real* row : {pr, dr})
+              zero_outside(row, columns[i].first, columns[i].second,
+                           {{pb[t], pe[t]}, {start[t], t + 1}});
         }
-        strided_matmul(dqb + t0 * qs, qs, ds.data() + t0 * T + c0, T, 1, kc.data() + c0 * D, D,
-                       t1 - t0, D, t1 - c0, false);
+        for (int i = 0; i < ranges; ++i) {
+          const auto [x0, x1] = columns[i];
+          strided_matmul(dqb + t0 * qs, qs, ds.data() + t0 * T + x0, T, 1, kc.data() + x0 * D, D,
+                         t1 - t0, D, x1 - x0, i > 0);
+        }
       }
-      // Key block [j0, j1) needs query rows [j0, e) only, e the end of its
-      // last key's document (every row there wrote these columns above):
-      // dV (+)= Pᵀ·dO and dK (+)= dSᵀ·Q, the group's first head writing, the
-      // others adding.
+      // Key block [j0, j1) needs query rows [j0, e) — e the end of its last
+      // key's document; every row there wrote these columns above — and the
+      // rows of the later documents continuing a prefix the block overlaps
+      // (their prefix columns were written whole): dV (+)= Pᵀ·dO and dK
+      // (+)= dSᵀ·Q, the group's first head writing, the others adding.
       const bool accumulate = h != kvh * group;
       for (int64_t j0 = 0; j0 < T; j0 += kBackwardBlock) {
-        const int64_t w = std::min(kBackwardBlock, T - j0), e = ends[j0 + w - 1];
-        strided_matmul(dvb + j0 * vs, vs, pm.data() + j0 * T + j0, 1, T, doc.data() + j0 * D, D, w,
-                       D, e - j0, accumulate);
-        strided_matmul(dkb + j0 * ks, ks, ds.data() + j0 * T + j0, 1, T, qc.data() + j0 * D, D, w,
-                       D, e - j0, accumulate);
+        const int64_t w = std::min(kBackwardBlock, T - j0), e = end[j0 + w - 1];
+        const auto add_rows = [&](int64_t r0, int64_t r1, bool add) {
+          strided_matmul(dvb + j0 * vs, vs, pm.data() + r0 * T + j0, 1, T, doc.data() + r0 * D, D,
+                         w, D, r1 - r0, add);
+          strided_matmul(dkb + j0 * ks, ks, ds.data() + r0 * T + j0, 1, T, qc.data() + r0 * D, D, w,
+                         D, r1 - r0, add);
+        };
+        add_rows(j0, e, accumulate);
+        int64_t r0 = 0, r1 = 0;  // adjacent continuing documents, as one range
+        for (const Document& d : continuing) {
+          if (d.begin < e || d.pb >= j0 + w || d.pe <= j0) continue;
+          if (d.begin != r1) {
+            if (r0 < r1) add_rows(r0, r1, true);
+            r0 = d.begin;
+          }
+          r1 = d.end;
+        }
+        if (r0 < r1) add_rows(r0, r1, true);
       }
     }
   }
@@ -650,10 +743,10 @@ void add(Real* out, const Real* a, const Real* b, int64_t n) {
                             int64_t, const SharedPrefix<Real>&);                                   \
   template void attention_forward(Real*, const Real*, const Real*, const Real*, int64_t, int64_t,  \
                                   int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,            \
-                                  const int32_t*);                                                 \
+                                  const KeyRanges&);                                               \
   template void attention_backward(Real*, Real*, Real*, const Real*, const Real*, const Real*,     \
                                    const Real*, const Real*, int64_t, int64_t, int64_t, int64_t,   \
-                                   int64_t, int64_t, int64_t, int64_t, const int32_t*);            \
+                                   int64_t, int64_t, int64_t, int64_t, const KeyRanges&);          \
   template void swiglu_forward(Real*, const Real*, int64_t, int64_t);                              \
   template void swiglu_backward(Real*, const Real*, const Real*, int64_t, int64_t);                \
   template void logprob_forward(Real*, Real*, Real*, const Real*, const int32_t*, int64_t,         \

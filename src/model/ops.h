@@ -164,24 +164,39 @@ void attend_rows(Real* out, int64_t ldo, Real* p, int64_t ldp, const Real* q, in
                  const int64_t* last, int64_t rows, int64_t D,
                  const SharedPrefix<Real>& prefix = {});
 
+// Which keys each position of a row attends to. Position t of row b attends
+// to the keys j with starts[b,t] ≤ j ≤ t, its own document (starts[b,t] ≤ t
+// is that document's first position; null starts: one causal document per
+// row), and, when prefix_begin is given, to prefix_begin[b,t] ≤ j <
+// prefix_end[b,t]: the document it continues — a group's shared prompt —
+// which lies before its own (empty when the two are equal). Several
+// documents may continue the same one; they do not see each other.
+struct KeyRanges {
+  KeyRanges(const int32_t* starts = nullptr, const int32_t* prefix_begin = nullptr,
+            const int32_t* prefix_end = nullptr)
+      : starts(starts), prefix_begin(prefix_begin), prefix_end(prefix_end) {}
+  const int32_t* starts;
+  const int32_t* prefix_begin;
+  const int32_t* prefix_end;
+};
+
 // Causal grouped-query attention.
 // q (B,T,Hq,D) row stride qs; k, v (B,T,Hkv,D) row strides ks, vs;
 // out (B,T,Hq,D) contiguous. The probabilities are not kept (the backward
-// recomputes them): memory grows with T, not T².
-// starts (B,T), when given, packs several documents into a row: position t of
-// row b attends only to keys j with starts[b,t] ≤ j ≤ t, the positions of its
-// own document (starts[b,t] ≤ t is the first position of that document).
+// recomputes them): memory grows with T, not T². A query's output is the
+// same bits whatever else its row holds: its keys and values are read in
+// the order [prefix, own document], as if they were one row of their own.
 template <typename Real>
 void attention_forward(Real* out, const Real* q, const Real* k, const Real* v, int64_t B, int64_t T,
                        int64_t Hq, int64_t Hkv, int64_t D, int64_t qs, int64_t ks, int64_t vs,
-                       const int32_t* starts = nullptr);
+                       const KeyRanges& keys = {});
 // dq, dk, dv = ... (same strides as q, k, v), overwritten, not added to:
-// they are q, k and v's only gradients; out and starts are the forward's.
+// they are q, k and v's only gradients; out and keys are the forward's.
 template <typename Real>
 void attention_backward(Real* dq, Real* dk, Real* dv, const Real* dout, const Real* out,
                         const Real* q, const Real* k, const Real* v, int64_t B, int64_t T,
                         int64_t Hq, int64_t Hkv, int64_t D, int64_t qs, int64_t ks, int64_t vs,
-                        const int32_t* starts = nullptr);
+                        const KeyRanges& keys = {});
 
 // out (N,F) = silu(gu[:, :F]) · gu[:, F:] ; gu is (N,2F)
 template <typename Real>

@@ -36,12 +36,12 @@ ScalarHead::ScalarHead(int64_t max_tokens, int64_t hidden_size)
       dhidden_(size_t(max_tokens * hidden_size)) {}
 
 void ScalarHead::forward(TrainingGraph& graph, const Model& model, const int32_t* ids, int64_t B,
-                         int64_t T, const int32_t* doc_starts) {
+                         int64_t T, const Packing& packing) {
   R1_CHECK(model.config().num_labels == 1 && model.config().hidden_size == C_,
            "ScalarHead: expected a sequence classifier with one label and hidden size {}", C_);
   R1_CHECK(B * T <= max_tokens_, "ScalarHead: {} positions exceed its capacity {}", B * T,
            max_tokens_);
-  graph.forward_hidden(model, ids, B, T, doc_starts);
+  graph.forward_hidden(model, ids, B, T, packing);
   N_ = B * T;
   score_.pack(model.weights().score, 1, C_);
   ops::matmul_forward(values_.data(), graph.hidden(), score_, nullptr, N_);

@@ -24,10 +24,10 @@ class ScalarHead {
   ScalarHead(int64_t max_tokens, int64_t hidden_size);
 
   // Runs the trunk of `model` through `graph` (any graph with the same trunk
-  // shape) and the head: values()[b·T + t] for the (B,T) ids; doc_starts as
+  // shape) and the head: values()[b·T + t] for the (B,T) ids; packing as
   // in TrainingGraph::forward.
   void forward(TrainingGraph& graph, const Model& model, const int32_t* ids, int64_t B, int64_t T,
-               const int32_t* doc_starts = nullptr);
+               const Packing& packing = {});
   const float* values() const { return values_.data(); }
 
   // Given dL/dvalues (B·T) of the last forward, through the same graph, adds

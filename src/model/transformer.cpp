@@ -53,8 +53,7 @@ TrainingGraph::TrainingGraph(const ModelConfig& config, int64_t max_batch, int64
   const bool lm = c.num_labels == 0;
   if (lm && use == GraphUse::kTrain) allocate_head();
   ids_.resize(size_t(N));
-  doc_starts_.resize(size_t(N));
-  positions_.resize(size_t(N));
+  for (auto* x : {&doc_starts_, &prefix_begin_, &prefix_end_, &positions_}) x->resize(size_t(N));
   tmp_.resize(size_t(N * C));
   if (use == GraphUse::kInference) return;
   if (lm) dlogits_.resize(size_t(N * V));
@@ -89,20 +88,78 @@ void TrainingGraph::check_trunk(const Model& model) const {
            "TrainingGraph: the model's trunk differs from the graph's config");
 }
 
+void TrainingGraph::check_shape(int64_t B, int64_t T, const Packing& packing) const {
+  R1_CHECK(B >= 1 && T >= 1 && B * T <= max_B_ * max_T_ && (packing.doc_starts || T <= max_T_),
+           "batch ({}, {}) exceeds the graph's capacity ({}, {}){}", B, T, max_B_, max_T_,
+           packing.doc_starts ? " (packed: B·T positions)" : "");
+}
+
+void TrainingGraph::set_packing(const Packing& packing, int64_t B, int64_t T) {
+  R1_CHECK(packing.doc_starts || !packing.prefix_starts,
+           "prefix_starts given without doc_starts: a continued document is one of a packed row");
+  packed_ = packing.doc_starts != nullptr;
+  if (!packed_) return;
+  const int32_t* starts = packing.doc_starts;
+  std::vector<int64_t> ends(static_cast<size_t>(T));  // each position's document end, per row
+  for (int64_t b = 0; b < B; ++b) {
+    const int64_t row = b * T;
+    for (int64_t t = 0; t < T; ++t) {
+      const int64_t start = starts[row + t];
+      R1_CHECK(start >= 0 && start <= t && (t == 0 || start == t || start == starts[row + t - 1]),
+               "document start {} of row {} position {}: expected the start of the document "
+               "holding the previous position, or {} itself",
+               start, b, t, t);
+      doc_starts_[size_t(row + t)] = int32_t(start);
+    }
+    for (int64_t t = T; t-- > 0;)
+      ends[size_t(t)] =
+          t + 1 < T && starts[row + t + 1] == starts[row + t] ? ends[size_t(t + 1)] : t + 1;
+    for (int64_t t = 0; t < T; ++t) {
+      const int64_t start = starts[row + t];
+      const int64_t p = packing.prefix_starts ? packing.prefix_starts[row + t] : start;
+      if (t > start) {
+        const int64_t first = packing.prefix_starts ? packing.prefix_starts[row + start] : start;
+        R1_CHECK(p == first,
+                 "prefix start {} of row {} position {}: expected {}, its document's (one "
+                 "prefix per document)",
+                 p, b, t, first);
+      } else if (p != start) {
+        R1_CHECK(p >= 0 && p < start && starts[row + p] == p && ends[size_t(p)] <= start &&
+                     packing.prefix_starts[row + p] == p,
+                 "prefix start {} of row {} position {}: expected {} (none) or the start of an "
+                 "earlier document of the row that continues none",
+                 p, b, t, start);
+      }
+      const int64_t pb = p == start ? 0 : p, pe = p == start ? 0 : ends[size_t(p)];
+      prefix_begin_[size_t(row + t)] = int32_t(pb);
+      prefix_end_[size_t(row + t)] = int32_t(pe);
+      positions_[size_t(row + t)] = int32_t(pe - pb + t - start);
+      R1_CHECK(positions_[size_t(row + t)] < max_T_,
+               "row {} position {} is position {} of its document (with its prefix): beyond the "
+               "graph's max_seq {}",
+               b, t, positions_[size_t(row + t)], max_T_);
+    }
+  }
+}
+
+ops::KeyRanges TrainingGraph::key_ranges() const {
+  if (!packed_) return {};
+  return {doc_starts_.data(), prefix_begin_.data(), prefix_end_.data()};
+}
+
 void TrainingGraph::forward(const Model& model, const int32_t* ids, const int32_t* targets,
-                            int64_t B, int64_t T, float temperature, const int32_t* doc_starts,
+                            int64_t B, int64_t T, float temperature, const Packing& packing,
                             const PackedWeights* packed) {
   R1_CHECK(config_.num_labels == 0 && model.config().num_labels == 0,
            "TrainingGraph::forward needs a causal LM (num_labels = 0); use forward_hidden");
   const int64_t N = B * T, V = config_.vocab_size;
-  R1_CHECK(B >= 1 && B <= max_B_ && T >= 1 && T <= max_T_,
-           "batch ({}, {}) exceeds the graph's capacity ({}, {})", B, T, max_B_, max_T_);
+  check_shape(B, T, packing);
   for (int64_t n = 0; n < N; ++n)
     R1_CHECK(targets[n] >= 0 && targets[n] < V,
              "target id {} at position {} is outside the vocabulary [0, {})", targets[n], n, V);
   R1_CHECK(temperature > 0, "temperature must be positive (got {})", temperature);
   if (logits_.empty()) allocate_head();
-  forward_hidden(model, ids, B, T, doc_starts, packed);
+  forward_hidden(model, ids, B, T, packing, packed);
   inv_temperature_ = 1.0f / temperature;
   std::copy(targets, targets + N, targets_.begin());
   ops::matmul_forward(logits_.data(), lnf_.data(), weights_used_->lm_head, nullptr, N);
@@ -112,29 +169,17 @@ void TrainingGraph::forward(const Model& model, const int32_t* ids, const int32_
 }
 
 void TrainingGraph::forward_hidden(const Model& model, const int32_t* ids, int64_t B, int64_t T,
-                                   const int32_t* doc_starts, const PackedWeights* packed) {
+                                   const Packing& packing, const PackedWeights* packed) {
   const ModelConfig& c = config_;
   check_trunk(model);
-  R1_CHECK(B >= 1 && B <= max_B_ && T >= 1 && T <= max_T_,
-           "batch ({}, {}) exceeds the graph's capacity ({}, {})", B, T, max_B_, max_T_);
+  check_shape(B, T, packing);
   const int64_t N = B * T, C = c.hidden_size, F = c.intermediate_size, V = c.vocab_size;
   const int64_t Q = c.q_dim(), K = c.kv_dim(), QKV = c.qkv_dim(), D = c.head_dim;
   const int64_t Hq = c.num_heads, Hkv = c.num_kv_heads;
   for (int64_t n = 0; n < N; ++n)
     R1_CHECK(ids[n] >= 0 && ids[n] < V,
              "token id {} at position {} is outside the vocabulary [0, {})", ids[n], n, V);
-  packed_ = doc_starts != nullptr;
-  if (packed_) {
-    for (int64_t n = 0; n < N; ++n) {
-      const int64_t t = n % T, start = doc_starts[n];
-      R1_CHECK(start >= 0 && start <= t && (t == 0 || start == t || start == doc_starts[n - 1]),
-               "document start {} of row {} position {}: expected the start of the document "
-               "holding the previous position, or {} itself",
-               start, n / T, t, t);
-      doc_starts_[size_t(n)] = int32_t(start);
-      positions_[size_t(n)] = int32_t(t - start);
-    }
-  }
+  set_packing(packing, B, T);
   B_ = B;
   T_ = T;
   std::copy(ids, ids + N, ids_.begin());
@@ -171,7 +216,7 @@ void TrainingGraph::forward_hidden(const Model& model, const int32_t* ids, int64
       ops::rope_forward(qk, rope_cos_.data(), rope_sin_.data(), B, T, Hq + Hkv, D, qks, 0);
     }
     ops::attention_forward(S.att_out.data(), qk, qk + Q, A.qkv.data() + Q + K, B, T, Hq, Hkv, D,
-                           qks, qks, QKV, packed_ ? doc_starts_.data() : nullptr);
+                           qks, qks, QKV, key_ranges());
     ops::matmul_forward(tmp_.data(), S.att_out.data(), P.o, L.o_bias, N);
     ops::add(S.res_mid.data(), S.res.data(), tmp_.data(), N * C);
     ops::rmsnorm_forward(S.ln2.data(), S.ln2_rstd.data(), S.res_mid.data(), L.post_norm, N, C,
@@ -252,7 +297,7 @@ void TrainingGraph::backward_trunk(const Model& model, float* grads) {
     const float* qk = A.rotated();
     ops::attention_backward(dqk, dqk + Q, dqkv_.data() + Q + K, datt_out_.data(), A.att_out.data(),
                             qk, qk + Q, A.qkv.data() + Q + K, B, T, Hq, Hkv, D, qks, qks, QKV,
-                            packed_ ? doc_starts_.data() : nullptr);
+                            key_ranges());
     if (packed_) {
       ops::rope_backward_rows(dqk, rope_cos_.data(), rope_sin_.data(), N, Hq + Hkv, D, qks,
                               positions_.data());

@@ -11,12 +11,34 @@
 
 namespace r1 {
 
+namespace ops {
+struct KeyRanges;
+}
+
 // What a graph is for: kInference graphs (prefill, scoring) allocate no
 // backward buffers — at a 150 k vocabulary dL/dlogits alone is 0.6 MB a
 // position — keep only each layer's q, k and v between layers, allocate the
 // language-model head's buffers at the first forward() (a prefill that reads
 // the hidden states never does), and refuse backward().
 enum class GraphUse { kTrain, kInference };
+
+// How documents share the rows of a batch (packing). doc_starts (B,T):
+// doc_starts[b,t] is the position in row b where the document holding t
+// begins; each document attends only to itself and its positions count from
+// 0, so it computes what it would alone in a row. prefix_starts (B,T), when
+// given, lets a document continue an earlier one of its row, once for
+// several documents — a group's prompt, placed once for its completions:
+// prefix_starts[b,t] is where the continued document begins (doc_starts[b,t]
+// when none). The document then attends to that one's positions as well,
+// and its own count on from that one's length, so each continuation
+// computes what [prefix, continuation] would alone in a row, bit for bit.
+// A continued document continues none itself.
+struct Packing {
+  Packing(const int32_t* doc_starts = nullptr, const int32_t* prefix_starts = nullptr)
+      : doc_starts(doc_starts), prefix_starts(prefix_starts) {}
+  const int32_t* doc_starts;
+  const int32_t* prefix_starts;
+};
 
 class TrainingGraph {
  public:
@@ -29,20 +51,20 @@ class TrainingGraph {
   // affecting earlier positions; give padded positions zero loss weight.
   // The distribution is softmax(logits / temperature): RL scores tokens under
   // the same temperature it sampled them with.
-  // doc_starts (B,T), when given, packs several documents into a row (SFT
-  // packing): doc_starts[b,t] is the position in row b where the document
-  // holding position t begins. Each document then attends only to itself and
-  // its positions count from 0, so it computes what it would alone in a row.
+  // `packing`, when given, packs several documents into a row (see Packing);
+  // a packed batch may have rows longer than max_seq as long as B·T fits the
+  // graph's max_batch·max_seq positions and every document's positions stay
+  // below max_seq.
   // `packed`, when given, is `model`'s projections already packed (a decoder
   // keeps them between prompts); otherwise the graph packs them itself.
   void forward(const Model& model, const int32_t* ids, const int32_t* targets, int64_t B, int64_t T,
-               float temperature = 1.0f, const int32_t* doc_starts = nullptr,
+               float temperature = 1.0f, const Packing& packing = {},
                const PackedWeights* packed = nullptr);
   // The trunk alone: the final-norm hidden states (B,T,C) that a head reads,
   // for a causal LM or a sequence classifier (num_labels > 0) whose trunk has
   // the graph's shape — a value model may borrow its policy's graph.
   void forward_hidden(const Model& model, const int32_t* ids, int64_t B, int64_t T,
-                      const int32_t* doc_starts = nullptr, const PackedWeights* packed = nullptr);
+                      const Packing& packing = {}, const PackedWeights* packed = nullptr);
   const float* hidden() const { return lnf_.data(); }         // (B,T,C)
   const float* logprobs() const { return logprobs_.data(); }  // (B,T)
   const float* entropy() const { return entropy_.data(); }    // (B,T)
@@ -65,7 +87,12 @@ class TrainingGraph {
 
  private:
   void check_trunk(const Model& model) const;
-  void allocate_head();  // logits and what the log-probs need, for max (B, T)
+  void check_shape(int64_t B, int64_t T, const Packing& packing) const;
+  // Validates `packing` and sets packed_, the document and prefix ranges and
+  // the rotary positions.
+  void set_packing(const Packing& packing, int64_t B, int64_t T);
+  ops::KeyRanges key_ranges() const;  // the attention's view of the packing
+  void allocate_head();               // logits and what the log-probs need, for max (B, T)
   void backward_trunk(const Model& model, float* grads);
 
   // Rotated queries and keys: with q/k norms in their own buffer (the
@@ -87,8 +114,9 @@ class TrainingGraph {
   std::vector<LayerActs> layers_;
   std::vector<float> res_final_, lnf_, lnf_rstd_, logits_, lse_, logprobs_, entropy_;
   std::vector<int32_t> ids_, targets_;
-  // Packed rows only: each position's document start and rotary position.
-  std::vector<int32_t> doc_starts_, positions_;
+  // Packed rows only: each position's document start, the range of the
+  // document it continues (empty for none) and its rotary position.
+  std::vector<int32_t> doc_starts_, prefix_begin_, prefix_end_, positions_;
   bool packed_ = false;
   PackedWeights packed_weights_;  // the last forward's model, unless the caller packed it
   const PackedWeights* weights_used_ = nullptr;

@@ -232,6 +232,93 @@ TEST(Ops, PackedAttentionSeesOnlyItsDocument) {
   for (int64_t i = 0; i < 3 * D; ++i) EXPECT_EQ(out[3 * D + i], alone[i]) << i;
 }
 
+// Documents continuing a shared prefix (a group's prompt), as GRPO packs a
+// group: P1 [0,5) ← A [5,26), B [26,33); P2 [33,37) ← C [37,41); E [41,50)
+// alone; and D [50,58) ← P1 again, far from its prefix (its query blocks read
+// two column ranges; P1's key blocks add the rows of B and of D as separate
+// ranges).
+struct SharedPrefixRow {
+  static constexpr int64_t T = 58;
+  std::vector<int32_t> starts, prefix_begin, prefix_end;
+  SharedPrefixRow() {
+    const struct {
+      int32_t begin, end, pb, pe;
+    } documents[] = {{0, 5, 0, 0},     {5, 26, 0, 5},    {26, 33, 0, 5}, {33, 37, 33, 33},
+                     {37, 41, 33, 37}, {41, 50, 41, 41}, {50, 58, 0, 5}};
+    for (const auto& d : documents)
+      for (int32_t t = d.begin; t < d.end; ++t) {
+        starts.push_back(d.begin);
+        prefix_begin.push_back(d.pb);
+        prefix_end.push_back(d.pe);
+      }
+  }
+  ops::KeyRanges keys() const { return {starts.data(), prefix_begin.data(), prefix_end.data()}; }
+};
+
+TEST(OpsGrad, AttentionWithSharedPrefixes) {
+  const SharedPrefixRow row;
+  const int64_t B = 1, T = row.T, Hq = 2, Hkv = 1, D = 17;
+  const int64_t qs = Hq * D + 1, ks = Hkv * D + 2, vs = Hkv * D + 3;
+  Vec q = random_vector(B * T * qs, 42), k = random_vector(B * T * ks, 43);
+  Vec v = random_vector(B * T * vs, 44), r = random_vector(B * T * Hq * D, 45);
+  Vec out(B * T * Hq * D);
+  auto loss = [&] {
+    ops::attention_forward(out.data(), q.data(), k.data(), v.data(), B, T, Hq, Hkv, D, qs, ks, vs,
+                           row.keys());
+    return dot(out, r);
+  };
+  loss();
+  Vec dq(q.size(), 0.0), dk(k.size(), 0.0), dv(v.size(), 0.0);
+  // Twice: the gradients are written, not added to what the buffers held.
+  for (int pass = 0; pass < 2; ++pass)
+    ops::attention_backward(dq.data(), dk.data(), dv.data(), r.data(), out.data(), q.data(),
+                            k.data(), v.data(), B, T, Hq, Hkv, D, qs, ks, vs, row.keys());
+  expect_gradient("dq", q, dq, loss);
+  expect_gradient("dk", k, dk, loss);
+  expect_gradient("dv", v, dv, loss);
+}
+
+// The definition, directly: position t attends to its prefix's keys, then
+// its own document's up to t — and, in float, gets exactly the bits of a row
+// that holds only [prefix, own document] (what the decoder computes).
+TEST(Ops, SharedPrefixAttentionIsTheConcatenatedRow) {
+  const SharedPrefixRow row;
+  const int64_t T = row.T, D = 3;
+  Vec q = random_vector(T * D, 46), k = random_vector(T * D, 47), v = random_vector(T * D, 48);
+  Vec out(T * D);
+  ops::attention_forward(out.data(), q.data(), k.data(), v.data(), 1, T, 1, 1, D, D, D, D,
+                         row.keys());
+  const auto narrow = [](const Vec& x) { return std::vector<float>(x.begin(), x.end()); };
+  std::vector<float> qf = narrow(q), kf = narrow(k), vf = narrow(v), outf(T * D);
+  ops::attention_forward(outf.data(), qf.data(), kf.data(), vf.data(), 1, T, 1, 1, D, D, D, D,
+                         row.keys());
+  for (int64_t t = 0; t < T; ++t) {
+    std::vector<int64_t> seen;
+    for (int64_t j = row.prefix_begin[t]; j < row.prefix_end[t]; ++j) seen.push_back(j);
+    for (int64_t j = row.starts[t]; j <= t; ++j) seen.push_back(j);
+    double norm = 0, expected[D] = {};
+    for (const int64_t j : seen) {
+      double s = 0;
+      for (int64_t d = 0; d < D; ++d) s += q[t * D + d] * k[j * D + d];
+      const double w = std::exp(s / std::sqrt(double(D)));
+      norm += w;
+      for (int64_t d = 0; d < D; ++d) expected[d] += w * v[j * D + d];
+    }
+    for (int64_t d = 0; d < D; ++d) EXPECT_NEAR(out[t * D + d], expected[d] / norm, 1e-12) << t;
+    // The same keys as a row of their own, the query last.
+    const int64_t n = int64_t(seen.size());
+    std::vector<float> q1(n * D), k1(n * D), v1(n * D), o1(n * D);
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t d = 0; d < D; ++d) {
+        q1[i * D + d] = qf[seen[i] * D + d];
+        k1[i * D + d] = kf[seen[i] * D + d];
+        v1[i * D + d] = vf[seen[i] * D + d];
+      }
+    ops::attention_forward(o1.data(), q1.data(), k1.data(), v1.data(), 1, n, 1, 1, D, D, D, D);
+    for (int64_t d = 0; d < D; ++d) EXPECT_EQ(outf[t * D + d], o1[(n - 1) * D + d]) << t;
+  }
+}
+
 // Causality and normalisation, from the definition: out_t = Σ_{j ≤ t}
 // softmax_j(q_t·k_j / √D) · v_j, computed here directly.
 TEST(Ops, AttentionIsCausal) {
