@@ -7,8 +7,10 @@
 //   reward    decode the tokens to text, score math + format + language (the
 //             R1 rule rewards) as a composite, group-normalised advantages
 //   train     the default recipe's GRPO loss (per-sequence mean, ε 0.2, β 0,
-//             μ 1): forward + grpo_loss + backward over micro-batches of 32,
-//             then one clipped AdamW update
+//             μ 1): forward + grpo_loss + backward over micro-batches of 32
+//             packed as the trainer packs them (each group's prompt once, its
+//             completions continuing it: 31 + 8·128 positions a group, not
+//             8·159), then one clipped AdamW update
 // beside PyTorch doing the same step (tools/bench_grpo_torch.py) in the same
 // run, as per-phase and overall ratios. The host's speed drifts over minutes,
 // so r1 and PyTorch are timed in rounds, back to back in each (PyTorch's
@@ -31,6 +33,7 @@
 #include "model/presets.h"
 #include "rewards/registry.h"
 #include "rl/grpo_loss.h"
+#include "rl/rollout.h"
 #include "train/trainer.h"
 
 namespace {
@@ -77,8 +80,6 @@ class GrpoStep {
           {"name": "format", "weight": 0.1},
           {"name": "language", "weight": 0.1}])"))),
         reference_({{"answer", "7"}, {"lang", "en"}}),
-        ids_(size_t(kMicro * kT)),
-        targets_(size_t(kMicro * kT)),
         old_(size_t(kMicro * kT)),
         dlogprobs_(size_t(kMicro * kT)),
         dentropy_(size_t(kMicro * kT)) {}
@@ -119,23 +120,23 @@ class GrpoStep {
     const std::vector<float> advantages = r1::group_advantages(rewards, kGroup);
     times.reward = lap();
 
+    std::vector<r1::Rollout> batch(rollouts.size());
+    for (size_t i = 0; i < rollouts.size(); ++i) {
+      batch[i].prompt = requests[i].prompt;
+      batch[i].completion = rollouts[i].tokens;
+      batch[i].logprobs = rollouts[i].logprobs;
+      batch[i].advantage = advantages[i];
+    }
     double loss = 0;
     for (int64_t begin = 0; begin < kSeqs; begin += kMicro) {
-      std::vector<r1::CompletionSpan> spans;
-      for (int64_t row = 0; row < kMicro; ++row) {
-        const size_t i = size_t(begin + row);
-        std::vector<int32_t> seq = requests[i].prompt;
-        seq.insert(seq.end(), rollouts[i].tokens.begin(), rollouts[i].tokens.end());
-        std::copy(seq.begin(), seq.end() - 1, ids_.begin() + row * kT);
-        std::copy(seq.begin() + 1, seq.end(), targets_.begin() + row * kT);
-        std::copy(rollouts[i].logprobs.begin(), rollouts[i].logprobs.end(),
-                  old_.begin() + row * kT + kPromptLen - 1);
-        spans.push_back({row, kPromptLen - 1, kNewTokens, advantages[i]});
-      }
+      r1::pack_rollouts(batch, begin, begin + kMicro, false, kMicro * kT, packed_, old_.data());
       r1::TrainingGraph& graph = trainer_.graph();
-      graph.forward(model_, ids_.data(), targets_.data(), kMicro, kT);
-      loss += r1::grpo_loss(loss_config_, spans, kT, graph.logprobs(), graph.entropy(), old_.data(),
-                            nullptr, kSeqs, kSeqs * kNewTokens, dlogprobs_.data(), dentropy_.data())
+      graph.forward(model_, packed_.ids.data(), packed_.targets.data(), packed_.rows, packed_.T,
+                    1.0f, packed_.packing());
+      std::fill(dlogprobs_.begin(), dlogprobs_.end(), 0.0f);
+      loss += r1::grpo_loss(loss_config_, packed_.spans, packed_.T, graph.logprobs(),
+                            graph.entropy(), old_.data(), nullptr, kSeqs, kSeqs * kNewTokens,
+                            dlogprobs_.data(), dentropy_.data())
                   .loss;
       graph.backward(model_, dlogprobs_.data(), nullptr, trainer_.grads().data());
     }
@@ -151,7 +152,7 @@ class GrpoStep {
   std::unique_ptr<r1::CompositeReward> reward_;
   nlohmann::json reference_;
   r1::GrpoLossConfig loss_config_;
-  std::vector<int32_t> ids_, targets_;
+  r1::PackedRollouts packed_;
   std::vector<float> old_, dlogprobs_, dentropy_;
 };
 

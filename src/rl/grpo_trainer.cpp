@@ -49,11 +49,9 @@ void Grpo::update(const RlContext& ctx, std::vector<Rollout>& rollouts, double l
   const int64_t mini_batches = std::min<int64_t>(mini_batches_, n);
   const bool beta = loss_.beta != 0.0;
   TrainingGraph& graph = ctx.trainer.graph();
-  std::vector<int32_t> ids(size_t(micro * T)), targets(size_t(micro * T)),
-      doc_starts(size_t(micro * T));
+  PackedRollouts batch;
   std::vector<float> old(size_t(micro * T)), ref(size_t(micro * T)), dlogp(size_t(micro * T)),
       dent(size_t(micro * T));
-  std::vector<CompletionSpan> spans;
   double loss_sum = 0, kl_sum = 0, clip_sum = 0, entropy_sum = 0;
   int64_t loss_parts = 0;
   UpdateLog log;
@@ -67,20 +65,19 @@ void Grpo::update(const RlContext& ctx, std::vector<Rollout>& rollouts, double l
       double loss = 0;
       for (int64_t b = mb_begin; b < mb_end; b += micro) {
         const int64_t e = std::min(mb_end, b + micro);
-        const PackedRollouts batch = pack_rollouts(rollouts, b, e, ctx.mask_truncated, ids, targets,
-                                                   doc_starts, spans, old.data());
+        pack_rollouts(rollouts, b, e, ctx.mask_truncated, micro * T, batch, old.data());
         const int64_t rows_T = batch.T;
         if (beta)
-          for (const CompletionSpan& s : spans) {
+          for (const CompletionSpan& s : batch.spans) {
             const std::vector<float>& r = rollouts[size_t(b + s.rollout)].ref_logprobs;
             std::copy(r.begin(), r.end(), ref.begin() + s.row * rows_T + s.begin);
           }
-        graph.forward(ctx.policy, ids.data(), targets.data(), batch.rows, rows_T, ctx.temperature,
-                      doc_starts.data());
+        graph.forward(ctx.policy, batch.ids.data(), batch.targets.data(), batch.rows, rows_T,
+                      ctx.temperature, batch.packing());
         std::fill(dlogp.begin(), dlogp.end(), 0.0f);
         std::fill(dent.begin(), dent.end(), 0.0f);
         const GrpoLossStats st =
-            grpo_loss(loss_, spans, rows_T, graph.logprobs(), graph.entropy(), old.data(),
+            grpo_loss(loss_, batch.spans, rows_T, graph.logprobs(), graph.entropy(), old.data(),
                       beta ? ref.data() : nullptr, mb_end - mb_begin, std::max<int64_t>(1, tokens),
                       dlogp.data(), dent.data());
         graph.backward(ctx.policy, dlogp.data(), loss_.entropy_coef != 0 ? dent.data() : nullptr,

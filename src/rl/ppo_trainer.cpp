@@ -72,20 +72,17 @@ void Ppo::update(const RlContext& ctx, std::vector<Rollout>& rollouts, double lr
   const int64_t micro = ctx.micro_batch, T = ctx.trainer.graph().max_seq();
   const int64_t n = int64_t(rollouts.size());
   TrainingGraph& graph = ctx.trainer.graph();
-  std::vector<int32_t> ids(size_t(micro * T)), targets(size_t(micro * T)),
-      doc_starts(size_t(micro * T));
+  PackedRollouts batch;
   std::vector<float> old(size_t(micro * T)), dlogp(size_t(micro * T)), dent(size_t(micro * T)),
       old_v(size_t(micro * T)), ret(size_t(micro * T)), dv(size_t(micro * T));
-  std::vector<CompletionSpan> spans;
 
   // Values of the rollout tokens under the critic before this step's updates.
   std::vector<std::vector<float>> values(static_cast<size_t>(n)), returns(static_cast<size_t>(n));
   for (int64_t b = 0; b < n; b += micro) {
     const int64_t e = std::min(n, b + micro);
-    const PackedRollouts batch =
-        pack_rollouts(rollouts, b, e, false, ids, targets, doc_starts, spans, nullptr);
-    head_.forward(graph, critic_, ids.data(), batch.rows, batch.T, doc_starts.data());
-    for (const CompletionSpan& s : spans) {
+    pack_rollouts(rollouts, b, e, false, micro * T, batch, nullptr);
+    head_.forward(graph, critic_, batch.ids.data(), batch.rows, batch.T, batch.packing());
+    for (const CompletionSpan& s : batch.spans) {
       const float* v = head_.values() + s.row * batch.T + s.begin;
       values[size_t(b + s.rollout)].assign(v, v + s.length);
     }
@@ -140,16 +137,15 @@ void Ppo::update(const RlContext& ctx, std::vector<Rollout>& rollouts, double lr
       double loss = 0;
       for (int64_t b = mb_begin; b < mb_end; b += micro) {
         const int64_t e = std::min(mb_end, b + micro);
-        const PackedRollouts batch = pack_rollouts(rollouts, b, e, ctx.mask_truncated, ids, targets,
-                                                   doc_starts, spans, old.data());
+        pack_rollouts(rollouts, b, e, ctx.mask_truncated, micro * T, batch, old.data());
         const int64_t rows_T = batch.T;
-        graph.forward(ctx.policy, ids.data(), targets.data(), batch.rows, rows_T, ctx.temperature,
-                      doc_starts.data());
+        graph.forward(ctx.policy, batch.ids.data(), batch.targets.data(), batch.rows, rows_T,
+                      ctx.temperature, batch.packing());
         std::fill(dlogp.begin(), dlogp.end(), 0.0f);
         std::fill(dent.begin(), dent.end(), 0.0f);
         const GrpoLossStats st =
-            grpo_loss(loss_, spans, rows_T, graph.logprobs(), graph.entropy(), old.data(), nullptr,
-                      mb_end - mb_begin, tokens, dlogp.data(), dent.data());
+            grpo_loss(loss_, batch.spans, rows_T, graph.logprobs(), graph.entropy(), old.data(),
+                      nullptr, mb_end - mb_begin, tokens, dlogp.data(), dent.data());
         graph.backward(ctx.policy, dlogp.data(), loss_.entropy_coef != 0 ? dent.data() : nullptr,
                        ctx.trainer.grads().data());
         loss += st.loss;
@@ -164,21 +160,20 @@ void Ppo::update(const RlContext& ctx, std::vector<Rollout>& rollouts, double lr
       int64_t vparts = 0;
       for (int64_t b = mb_begin; b < mb_end; b += micro) {
         const int64_t e = std::min(mb_end, b + micro);
-        const PackedRollouts batch = pack_rollouts(rollouts, b, e, ctx.mask_truncated, ids, targets,
-                                                   doc_starts, spans, nullptr);
+        pack_rollouts(rollouts, b, e, ctx.mask_truncated, micro * T, batch, nullptr);
         const int64_t rows_T = batch.T;
-        for (const CompletionSpan& s : spans) {
+        for (const CompletionSpan& s : batch.spans) {
           const size_t r = size_t(b + s.rollout);
           std::copy(values[r].begin(), values[r].begin() + s.length,
                     old_v.begin() + s.row * rows_T + s.begin);
           std::copy(returns[r].begin(), returns[r].begin() + s.length,
                     ret.begin() + s.row * rows_T + s.begin);
         }
-        head_.forward(graph, critic_, ids.data(), batch.rows, rows_T, doc_starts.data());
+        head_.forward(graph, critic_, batch.ids.data(), batch.rows, rows_T, batch.packing());
         std::fill(dv.begin(), dv.end(), 0.0f);
         const ValueLossStats vs =
-            value_loss(spans, rows_T, head_.values(), old_v.data(), ret.data(), cliprange_value_,
-                       vf_coef_, tokens, dv.data());
+            value_loss(batch.spans, rows_T, head_.values(), old_v.data(), ret.data(),
+                       cliprange_value_, vf_coef_, tokens, dv.data());
         head_.backward(graph, critic_, dv.data(), critic_trainer_.grads().data());
         vloss += vs.loss;
         vclip += vs.clip_fraction;

@@ -76,17 +76,14 @@ class RlRun {
 // The reference log-prob of every completion token, in micro-batches.
 void RlRun::reference_logprobs(std::vector<Rollout>& rollouts) {
   const int64_t n = int64_t(rollouts.size()), T = max_prompt_ + max_completion_;
-  std::vector<int32_t> ids(size_t(micro_ * T)), targets(size_t(micro_ * T)),
-      doc_starts(size_t(micro_ * T));
-  std::vector<CompletionSpan> spans;
+  PackedRollouts batch;
   TrainingGraph& graph = trainer_.graph();
   for (int64_t b = 0; b < n; b += micro_) {
     const int64_t e = std::min(n, b + micro_);
-    const PackedRollouts batch =
-        pack_rollouts(rollouts, b, e, false, ids, targets, doc_starts, spans, nullptr);
-    graph.forward(*reference_, ids.data(), targets.data(), batch.rows, batch.T, temperature_,
-                  doc_starts.data());
-    for (const CompletionSpan& s : spans) {
+    pack_rollouts(rollouts, b, e, false, micro_ * T, batch, nullptr);
+    graph.forward(*reference_, batch.ids.data(), batch.targets.data(), batch.rows, batch.T,
+                  temperature_, batch.packing());
+    for (const CompletionSpan& s : batch.spans) {
       const float* lp = graph.logprobs() + s.row * batch.T + s.begin;
       rollouts[size_t(b + s.rollout)].ref_logprobs.assign(lp, lp + s.length);
     }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 
 #include "core/check.h"
 #include "core/rng.h"
@@ -167,53 +168,149 @@ std::vector<Rollout> RolloutEngine::rollout(const std::vector<Problem>& problems
   return out;
 }
 
-PackedRollouts pack_rollouts(const std::vector<Rollout>& rollouts, int64_t begin, int64_t end,
-                             bool mask_truncated, std::vector<int32_t>& ids,
-                             std::vector<int32_t>& targets, std::vector<int32_t>& doc_starts,
-                             std::vector<CompletionSpan>& spans, float* old) {
-  const auto length = [&](int64_t r) {
-    const Rollout& ro = rollouts[size_t(r)];
-    return std::max<int64_t>(1, int64_t(ro.prompt.size() + ro.completion.size()) - 1);
-  };
-  PackedRollouts packed{0, 1};
-  for (int64_t r = begin; r < end; ++r) packed.T = std::max(packed.T, length(r));
-  const int64_t T = packed.T;
-  R1_CHECK((end - begin) * T <= int64_t(std::min({ids.size(), targets.size(), doc_starts.size()})),
-           "pack_rollouts: {} rollouts of up to {} tokens exceed the batch buffer", end - begin, T);
-  // First fit: each rollout goes to the first row with room for it.
-  std::vector<int64_t> fill;
-  spans.clear();
-  for (int64_t r = begin; r < end; ++r) {
-    const Rollout& ro = rollouts[size_t(r)];
-    const int64_t n = length(r), P = int64_t(ro.prompt.size());
-    int64_t row = 0;
-    while (row < int64_t(fill.size()) && fill[size_t(row)] + n > T) ++row;
-    if (row == int64_t(fill.size())) fill.push_back(0);
-    const int64_t start = fill[size_t(row)], at = row * T + start;
-    fill[size_t(row)] += n;
-    std::vector<int32_t> seq = ro.prompt;
-    seq.insert(seq.end(), ro.completion.begin(), ro.completion.end());
-    for (int64_t t = 0; t < n; ++t) {
-      ids[size_t(at + t)] = t < int64_t(seq.size()) ? seq[size_t(t)] : 0;
-      targets[size_t(at + t)] = t + 1 < int64_t(seq.size()) ? seq[size_t(t + 1)] : 0;
-      doc_starts[size_t(at + t)] = int32_t(start);
+namespace {
+
+// One document of a packed batch: rollouts [first, first + count) of one
+// group behind their shared prompt (`shared`), or one rollout alone.
+struct PackUnit {
+  int64_t first = 0, count = 1, length = 0;
+  bool shared = false;
+};
+
+int64_t alone_length(const Rollout& r) {
+  return std::max<int64_t>(1, int64_t(r.prompt.size() + r.completion.size()) - 1);
+}
+
+bool same_group(const Rollout& a, const Rollout& b) {
+  return a.prompt.size() >= 2 && !a.completion.empty() && !b.completion.empty() &&
+         a.prompt == b.prompt;
+}
+
+// The documents of rollouts [begin, end) for rows of `row` positions: each
+// group split into as few pieces as fit, of near-equal token counts.
+std::vector<PackUnit> pack_units(const std::vector<Rollout>& rollouts, int64_t begin, int64_t end,
+                                 int64_t row) {
+  std::vector<PackUnit> units;
+  for (int64_t r = begin, g; r < end; r = g) {
+    for (g = r + 1; g < end && same_group(rollouts[size_t(r)], rollouts[size_t(g)]);) ++g;
+    if (g - r == 1) {
+      units.push_back({r, 1, alone_length(rollouts[size_t(r)]), false});
+      continue;
     }
-    const bool masked = mask_truncated && ro.truncated;
-    spans.push_back({row, start + P - 1, masked ? 0 : int64_t(ro.completion.size()), ro.advantage,
-                     ro.advantages.empty() ? nullptr : ro.advantages.data(), r - begin});
-    if (old)
-      for (size_t t = 0; t < ro.completion.size(); ++t)
-        old[size_t(at + P - 1) + t] = ro.logprobs[t];
+    const int64_t prefix = int64_t(rollouts[size_t(r)].prompt.size()) - 1, room = row - prefix;
+    int64_t total = 0;
+    for (int64_t i = r; i < g; ++i) total += int64_t(rollouts[size_t(i)].completion.size());
+    const int64_t pieces = (total - 1) / room + 1, target = (total + pieces - 1) / pieces;
+    PackUnit unit{r, 0, prefix, true};
+    for (int64_t i = r; i < g; ++i) {
+      const int64_t n = int64_t(rollouts[size_t(i)].completion.size());
+      if (unit.count > 0 && (unit.length - prefix >= target || unit.length + n > row)) {
+        units.push_back(unit);
+        unit = {i, 0, prefix, true};
+      }
+      ++unit.count;
+      unit.length += n;
+    }
+    units.push_back(unit);
   }
-  packed.rows = int64_t(fill.size());
-  // A row's unused tail is one more document of padding.
-  for (int64_t row = 0; row < packed.rows; ++row)
-    for (int64_t t = fill[size_t(row)]; t < T; ++t) {
-      ids[size_t(row * T + t)] = 0;
-      targets[size_t(row * T + t)] = 0;
-      doc_starts[size_t(row * T + t)] = int32_t(fill[size_t(row)]);
+  return units;
+}
+
+}  // namespace
+
+void pack_rollouts(const std::vector<Rollout>& rollouts, int64_t begin, int64_t end,
+                   bool mask_truncated, int64_t capacity, PackedRollouts& out, float* old) {
+  // Rows as long as the longest rollout, or as the longest group behind its
+  // shared prompt (up to kMaxPackedRow).
+  int64_t longest = 1, longest_group = 0;
+  for (int64_t r = begin; r < end; ++r)
+    longest = std::max(longest, alone_length(rollouts[size_t(r)]));
+  for (const PackUnit& u : pack_units(rollouts, begin, end, std::numeric_limits<int64_t>::max()))
+    if (u.shared) longest_group = std::max(longest_group, u.length);
+  R1_CHECK((end - begin) * longest <= capacity,
+           "pack_rollouts: {} rollouts of up to {} tokens exceed the batch's {} positions",
+           end - begin, longest, capacity);
+  // First fit into rows of `row` positions, halving it until the batch fits
+  // (at the longest rollout's length it does: at most one row per rollout).
+  std::vector<PackUnit> units;
+  std::vector<int64_t> fill, row_of, at;
+  for (int64_t row = std::max(longest, std::min(longest_group, kMaxPackedRow));;
+       row = std::max(longest, row / 2)) {
+    units = pack_units(rollouts, begin, end, row);
+    fill.clear();
+    row_of.clear();
+    at.clear();
+    for (const PackUnit& u : units) {
+      int64_t r = 0;
+      while (r < int64_t(fill.size()) && fill[size_t(r)] + u.length > row) ++r;
+      if (r == int64_t(fill.size())) fill.push_back(0);
+      row_of.push_back(r);
+      at.push_back(fill[size_t(r)]);
+      fill[size_t(r)] += u.length;
     }
-  return packed;
+    out.rows = int64_t(fill.size());
+    out.T = *std::max_element(fill.begin(), fill.end());
+    if (out.rows * out.T <= capacity || row == longest) break;
+  }
+  R1_CHECK(out.rows * out.T <= capacity, "pack_rollouts: {} rows of {} exceed {} positions",
+           out.rows, out.T, capacity);
+  const int64_t T = out.T, N = out.rows * T;
+  for (auto* x : {&out.ids, &out.targets, &out.doc_starts, &out.prefix_starts})
+    x->resize(size_t(N));
+  out.spans.clear();
+  // Positions [pos, pos + n) of a row: the tokens of `seq` (ids; targets one
+  // further), zero past its end, in the document starting at `doc` that
+  // continues the one at `prefix`.
+  const auto place = [&](int64_t row, int64_t pos, int64_t n, const std::vector<int32_t>& seq,
+                         int64_t doc, int64_t prefix) {
+    for (int64_t t = 0; t < n; ++t) {
+      const size_t i = size_t(row * T + pos + t), s = size_t(t);
+      out.ids[i] = s < seq.size() ? seq[s] : 0;
+      out.targets[i] = s + 1 < seq.size() ? seq[s + 1] : 0;
+      out.doc_starts[i] = int32_t(doc);
+      out.prefix_starts[i] = int32_t(prefix);
+    }
+  };
+  const auto add_span = [&](int64_t r, int64_t row, int64_t pos) {
+    const Rollout& ro = rollouts[size_t(r)];
+    const bool masked = mask_truncated && ro.truncated;
+    out.spans.push_back({row, pos, masked ? 0 : int64_t(ro.completion.size()), ro.advantage,
+                         ro.advantages.empty() ? nullptr : ro.advantages.data(), r - begin});
+    if (old) std::copy(ro.logprobs.begin(), ro.logprobs.end(), old + row * T + pos);
+  };
+  for (size_t u = 0; u < units.size(); ++u) {
+    const PackUnit& unit = units[u];
+    const int64_t row = row_of[u], start = at[u];
+    const Rollout& first = rollouts[size_t(unit.first)];
+    std::vector<int32_t> seq = first.prompt;
+    const int64_t P = int64_t(seq.size());
+    if (!unit.shared) {
+      seq.insert(seq.end(), first.completion.begin(), first.completion.end());
+      place(row, start, unit.length, seq, start, start);
+      add_span(unit.first, row, start + P - 1);
+      continue;
+    }
+    // The prompt but its last token, then each completion after that token.
+    place(row, start, P - 1, seq, start, start);
+    int64_t pos = start + P - 1;
+    for (int64_t r = unit.first; r < unit.first + unit.count; ++r) {
+      const Rollout& ro = rollouts[size_t(r)];
+      seq.assign(1, first.prompt.back());
+      seq.insert(seq.end(), ro.completion.begin(), ro.completion.end());
+      const int64_t n = int64_t(ro.completion.size());
+      place(row, pos, n, seq, pos, start);
+      add_span(r, row, pos);
+      pos += n;
+    }
+  }
+  // A row's unused tail is padding, each position a document of its own (a
+  // row may be longer than the graph's max_seq; a document may not).
+  for (int64_t row = 0; row < out.rows; ++row)
+    for (int64_t t = fill[size_t(row)]; t < T; ++t) {
+      const size_t i = size_t(row * T + t);
+      out.ids[i] = out.targets[i] = 0;
+      out.doc_starts[i] = out.prefix_starts[i] = int32_t(t);
+    }
 }
 
 }  // namespace r1

@@ -98,22 +98,33 @@ class RolloutEngine {
 };
 
 // Rollouts [begin, end) packed into the rows of a (rows, T) batch for the
-// training graph, without padding them to a common length: each rollout is
-// a document of prompt + completion without its last token (targets the same
-// shifted by one), placed first-fit in rollout order into rows of T = the
-// longest rollout's length, and doc_starts (rows, T) marks where each
-// position's document begins (the graph then computes each rollout exactly
-// as alone in a row). `spans` locate the completions (length 0 for a
-// truncated one when mask_truncated), each with its rollout's index from
-// `begin` and advantage(s); `old` (when not null) receives the sampling-time
-// log-probs at the span positions. ids, targets and doc_starts need room for
-// (end − begin) rows of the longest rollout.
+// training graph, without padding them to a common length. A rollout is its
+// prompt + completion without the last token (targets the same shifted by
+// one). Consecutive rollouts with the same prompt (a GRPO group) share it:
+// the prompt but its last token goes once into a row as a document, and
+// each completion follows as a document that continues it (see Packing),
+// beginning with the prompt's last token — the graph computes each exactly
+// as prompt + completion alone in a row, on (G − 1)·(P − 1) fewer positions
+// a group. The documents (a prompt with as many of its group's completions
+// as fit, or one rollout) are placed first-fit in rollout order into rows as
+// long as the longest rollout or the longest group (up to kMaxPackedRow
+// positions), and T is the fullest row's length; rows are made shorter when
+// the batch would
+// otherwise exceed `capacity` positions (the graph's max_batch·max_seq,
+// which must hold every rollout unshared); a row's unused tail is padding,
+// one document a position. `spans` locate the completions
+// (length 0 for a truncated one when mask_truncated), each with its
+// rollout's index from `begin` and advantage(s); `old` (when not null, with
+// room for `capacity` positions) receives the sampling-time log-probs at the
+// span positions.
+inline constexpr int64_t kMaxPackedRow = 2048;
 struct PackedRollouts {
   int64_t rows = 0, T = 0;
+  std::vector<int32_t> ids, targets, doc_starts, prefix_starts;  // (rows, T)
+  std::vector<CompletionSpan> spans;
+  Packing packing() const { return {doc_starts.data(), prefix_starts.data()}; }
 };
-PackedRollouts pack_rollouts(const std::vector<Rollout>& rollouts, int64_t begin, int64_t end,
-                             bool mask_truncated, std::vector<int32_t>& ids,
-                             std::vector<int32_t>& targets, std::vector<int32_t>& doc_starts,
-                             std::vector<CompletionSpan>& spans, float* old);
+void pack_rollouts(const std::vector<Rollout>& rollouts, int64_t begin, int64_t end,
+                   bool mask_truncated, int64_t capacity, PackedRollouts& out, float* old);
 
 }  // namespace r1
