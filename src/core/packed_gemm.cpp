@@ -201,6 +201,32 @@ void PackedMatrix::pack_transposed(const float* x, int64_t depth, int64_t rows) 
   }
 }
 
+namespace {
+
+// The parallel tasks of a product with `rows` output rows and P column
+// panels: blocks of kTaskRows rows times groups of panels, the groups halved
+// (from kTaskPanels) until every thread has at least `per_thread` tasks.
+// Which task computes an element never changes its value.
+struct TaskGrid {
+  struct Block {
+    int64_t r0, r1, p0, p1;
+  };
+  TaskGrid(int64_t rows, int64_t P, int64_t per_thread) : rows(rows), P(P) {
+    const int64_t row_tasks = (rows + kTaskRows - 1) / kTaskRows;
+    const int64_t threads = omp_in_parallel() ? 1 : omp_get_max_threads();
+    while (group > 1 && row_tasks * ((P + group - 1) / group) < per_thread * threads) group /= 2;
+    groups = (P + group - 1) / group;
+    tasks = row_tasks * groups;
+  }
+  Block block(int64_t task) const {
+    const int64_t r0 = task / groups * kTaskRows, p0 = task % groups * group;
+    return {r0, std::min(rows, r0 + kTaskRows), p0, std::min(P, p0 + group)};
+  }
+  int64_t rows, P, group = kTaskPanels, groups = 0, tasks = 0;
+};
+
+}  // namespace
+
 void packed_matmul(float* out, const float* in, const PackedMatrix& w, int64_t N) {
   const int64_t K = w.cols(), OC = w.rows(), P = (OC + kPanel - 1) / kPanel;
   if (N <= 0 || OC <= 0) return;
@@ -210,15 +236,11 @@ void packed_matmul(float* out, const float* in, const PackedMatrix& w, int64_t N
   }
   // Enough tasks for every thread: split the panels when the rows are few
   // (a decode step).
-  const int64_t row_tasks = (N + kTaskRows - 1) / kTaskRows;
-  const int64_t threads = omp_in_parallel() ? 1 : omp_get_max_threads();
-  int64_t group = kTaskPanels;
-  while (group > 1 && row_tasks * ((P + group - 1) / group) < 8 * threads) group /= 2;
-  const int64_t groups = (P + group - 1) / group, tasks = row_tasks * groups;
-#pragma omp parallel for schedule(static) if (tasks > 1 && N * OC * K >= kMinParallelMacs)
-  for (int64_t task = 0; task < tasks; ++task) {
-    const int64_t r0 = task / groups * kTaskRows, p0 = task % groups * group;
-    multiply_block(out, in, w, r0, std::min(N, r0 + kTaskRows), p0, std::min(P, p0 + group));
+  const TaskGrid grid(N, P, 8);
+#pragma omp parallel for schedule(static) if (grid.tasks > 1 && N * OC * K >= kMinParallelMacs)
+  for (int64_t task = 0; task < grid.tasks; ++task) {
+    const TaskGrid::Block b = grid.block(task);
+    multiply_block(out, in, w, b.r0, b.r1, b.p0, b.p1);
   }
 }
 
@@ -241,24 +263,19 @@ void weight_gradient(float* dw, const float* dout, const float* inp, int64_t N, 
                      int64_t IC, PackedMatrix& panels) {
   if (N <= 0 || OC <= 0 || IC <= 0) return;
   const int64_t P = (IC + kPanel - 1) / kPanel;
-  const int64_t row_tasks = (OC + kTaskRows - 1) / kTaskRows;
-  const int64_t threads = omp_in_parallel() ? 1 : omp_get_max_threads();
-  int64_t group = kTaskPanels;
-  while (group > 1 && row_tasks * ((P + group - 1) / group) < 4 * threads) group /= 2;
-  const int64_t groups = (P + group - 1) / group, tasks = row_tasks * groups;
+  const TaskGrid grid(OC, P, 4);
   panels.pack_transposed(inp, N, IC);
   // doutᵀ is read in place: row r of a 12-row block is column m + r of dout,
   // so the block's 12 values of one token are adjacent.
-#pragma omp parallel for schedule(static) if (tasks > 1 && OC * IC * N >= kMinParallelMacs)
-  for (int64_t task = 0; task < tasks; ++task) {
-    const int64_t r0 = task / groups * kTaskRows, r1 = std::min(OC, r0 + kTaskRows);
-    const int64_t p0 = task % groups * group, p1 = std::min(P, p0 + group);
+#pragma omp parallel for schedule(static) if (grid.tasks > 1 && OC * IC * N >= kMinParallelMacs)
+  for (int64_t task = 0; task < grid.tasks; ++task) {
+    const TaskGrid::Block b = grid.block(task);
     for (int64_t k0 = 0; k0 < N; k0 += kDepth) {
       const int64_t depth = std::min(kDepth, N - k0);
-      for (int64_t m = r0; m < r1; m += kRows) {
-        const int64_t rows = std::min(kRows, r1 - m);
+      for (int64_t m = b.r0; m < b.r1; m += kRows) {
+        const int64_t rows = std::min(kRows, b.r1 - m);
         const MicroKernel kernel = kernels[size_t(rows - 1)];
-        for (int64_t p = p0; p < p1; ++p)
+        for (int64_t p = b.p0; p < b.p1; ++p)
           kernel(dout + k0 * OC + m, 1, OC, panels.panel(p) + k0 * kPanel, kPanel, depth,
                  dw + m * IC + p * kPanel, IC, std::min(kPanel, IC - p * kPanel), Chain::kAddTo,
                  nullptr);
