@@ -29,6 +29,15 @@ Rollout make_rollout(int64_t p, int64_t c, int32_t first) {
   return r;
 }
 
+// The tiny preset with room for 64 positions, random weights.
+Model tiny_model(uint64_t seed) {
+  ModelConfig mc = model_preset("tiny", 64);
+  mc.max_position_embeddings = 64;
+  Model model(mc);
+  model.init_random(seed, 0.1f);
+  return model;
+}
+
 }  // namespace
 
 // Lengths (prompt + completion − 1) 7, 3, 9, 3, 2 with T = 9: first fit puts
@@ -155,10 +164,8 @@ TEST(PackRollouts, RowsShrinkToFitTheCapacity) {
 // the completions continue: GRPO's π_old (from sampling, which agrees with
 // the unpacked trainer bit for bit) stays exactly π_θ at the first update.
 TEST(PackRollouts, LogprobsEqualTheRolloutAlone) {
-  ModelConfig mc = model_preset("tiny", 64);
-  mc.max_position_embeddings = 64;
-  Model model(mc);
-  model.init_random(5, 0.1f);
+  const Model model = tiny_model(5);
+  const ModelConfig& mc = model.config();
   Rng rng(9);
   std::vector<Rollout> rollouts;
   std::vector<int32_t> shared;
@@ -199,10 +206,8 @@ TEST(PackRollouts, LogprobsEqualTheRolloutAlone) {
 // other orders, so they agree to float rounding (1e-4 of the largest
 // gradient; a prompt missing one completion's share is off by O(1/G) of it).
 TEST(PackRollouts, SharedPromptGradientsEqualTheUnsharedOnes) {
-  ModelConfig mc = model_preset("tiny", 64);
-  mc.max_position_embeddings = 64;
-  Model model(mc);
-  model.init_random(6, 0.1f);
+  const Model model = tiny_model(6);
+  const ModelConfig& mc = model.config();
   Rng rng(10);
   std::vector<Rollout> rollouts;
   for (int g = 0; g < 2; ++g) {
@@ -255,10 +260,8 @@ TEST(PackRollouts, SharedPromptGradientsEqualTheUnsharedOnes) {
 // A packing the graph cannot honour is refused with the position named:
 // row of 6 = documents [0,2) [2,4) [4,6).
 TEST(PackRollouts, TheGraphRefusesABadPrefix) {
-  ModelConfig mc = model_preset("tiny", 64);
-  mc.max_position_embeddings = 64;
-  Model model(mc);
-  model.init_random(5, 0.1f);
+  const Model model = tiny_model(5);
+  const ModelConfig& mc = model.config();
   TrainingGraph graph(mc, 1, 8);
   const std::vector<int32_t> ids(6, 1), starts = {0, 0, 2, 2, 4, 4};
   const auto message = [&](const std::vector<int32_t>& prefix) -> std::string {
