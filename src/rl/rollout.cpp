@@ -263,10 +263,11 @@ void pack_rollouts(const std::vector<Rollout>& rollouts, int64_t begin, int64_t 
   // continues the one at `prefix`.
   const auto place = [&](int64_t row, int64_t pos, int64_t n, const std::vector<int32_t>& seq,
                          int64_t doc, int64_t prefix) {
+    const int64_t len = int64_t(seq.size());
     for (int64_t t = 0; t < n; ++t) {
-      const size_t i = size_t(row * T + pos + t), s = size_t(t);
-      out.ids[i] = s < seq.size() ? seq[s] : 0;
-      out.targets[i] = s + 1 < seq.size() ? seq[s + 1] : 0;
+      const size_t i = size_t(row * T + pos + t);
+      out.ids[i] = t < len ? seq[size_t(t)] : 0;
+      out.targets[i] = t + 1 < len ? seq[size_t(t + 1)] : 0;
       out.doc_starts[i] = int32_t(doc);
       out.prefix_starts[i] = int32_t(prefix);
     }
