@@ -10,7 +10,10 @@
 //             μ 1): forward + grpo_loss + backward over micro-batches of 32
 //             packed as the trainer packs them (each group's prompt once, its
 //             completions continuing it: 31 + 8·128 positions a group, not
-//             8·159), then one clipped AdamW update
+//             8·159), then one clipped AdamW update. As in the trainer, the
+//             forward is the one generation computed (its activations
+//             recorded while sampling, as rollout_activations_mb does):
+//             only the head is computed again.
 // beside PyTorch doing the same step (tools/bench_grpo_torch.py) in the same
 // run, as per-phase and overall ratios. The host's speed drifts over minutes,
 // so r1 and PyTorch are timed in rounds, back to back in each (PyTorch's
@@ -42,6 +45,7 @@ constexpr int64_t kPrompts = 8, kGroup = 8, kPromptLen = 32, kNewTokens = 128, k
 constexpr int64_t kSeqs = kPrompts * kGroup;
 constexpr int64_t kT = kPromptLen + kNewTokens - 1;  // positions scored by the training forward
 constexpr double kLr = 3e-4;
+constexpr int64_t kRecordBudget = int64_t(4096) << 20;  // the recipes' rollout_activations_mb
 
 // Token → text, so that the rewards read text with tags, numbers, English
 // words and Chinese characters in random proportions (the language reward then
@@ -73,7 +77,7 @@ class GrpoStep {
  public:
   explicit GrpoStep(r1::Model& model)
       : model_(model),
-        generator_(model, {kSeqs, kPromptLen + kNewTokens, true, true, 11}),
+        generator_(model, {kSeqs, kPromptLen + kNewTokens, true, true, 11, kRecordBudget}),
         trainer_(model, {0.9, 0.99, 1e-8, 0.0}, 1.0, kMicro, kT),
         reward_(r1::make_composite_reward(nlohmann::json::parse(R"([
           {"name": "math", "weight": 1.0},
@@ -94,6 +98,7 @@ class GrpoStep {
       return s;
     };
     std::vector<r1::GenerationRequest> requests;
+    generator_.activations()->clear();
     for (int64_t p = 0; p < kPrompts; ++p) {
       r1::Rng rng(step, uint64_t(p));
       std::vector<int32_t> prompt;
@@ -103,6 +108,7 @@ class GrpoStep {
         q.id = step * uint64_t(kSeqs) + uint64_t(p * kGroup + g);
         q.prompt = prompt;
         q.max_new_tokens = kNewTokens;
+        q.record = true;
         requests.push_back(std::move(q));
       }
     }
@@ -126,13 +132,13 @@ class GrpoStep {
       batch[i].completion = rollouts[i].tokens;
       batch[i].logprobs = rollouts[i].logprobs;
       batch[i].advantage = advantages[i];
+      batch[i].records = rollouts[i].records;
     }
     double loss = 0;
     for (int64_t begin = 0; begin < kSeqs; begin += kMicro) {
       r1::pack_rollouts(batch, begin, begin + kMicro, false, kMicro * kT, packed_, old_.data());
       r1::TrainingGraph& graph = trainer_.graph();
-      graph.forward(model_, packed_.ids.data(), packed_.targets.data(), packed_.rows, packed_.T,
-                    1.0f, packed_.packing());
+      r1::forward_rollouts(graph, model_, packed_, 1.0f, generator_.activations());
       std::fill(dlogprobs_.begin(), dlogprobs_.end(), 0.0f);
       loss += r1::grpo_loss(loss_config_, packed_.spans, packed_.T, graph.logprobs(),
                             graph.entropy(), old_.data(), nullptr, kSeqs, kSeqs * kNewTokens,

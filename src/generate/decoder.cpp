@@ -14,11 +14,14 @@
 
 namespace r1 {
 
-Decoder::Decoder(const Model& model, int64_t slots, int64_t max_seq)
+Decoder::Decoder(const Model& model, int64_t slots, int64_t max_seq, bool record)
     : model_(model),
       slots_(slots),
       max_seq_(max_seq),
-      prefill_graph_(model.config(), 1, max_seq, GraphUse::kInference) {
+      record_(record),
+      layout_(model.config()),
+      prefill_graph_(model.config(), 1, max_seq,
+                     record ? GraphUse::kRecord : GraphUse::kInference) {
   const ModelConfig& c = model.config();
   R1_CHECK(slots > 0, "the decoder needs at least one slot");
   R1_CHECK(c.num_labels == 0, "cannot generate with a sequence classifier (num_labels = {})",
@@ -65,9 +68,11 @@ float* Decoder::v_at(int64_t layer, int64_t slot, int64_t pos) {
   return v_cache_.data() + ((layer * slots_ + slot) * max_seq_ + pos) * model_.config().kv_dim();
 }
 
-const float* Decoder::prefill(int64_t slot, const int32_t* prompt, int64_t n) {
+const float* Decoder::prefill(int64_t slot, const int32_t* prompt, int64_t n,
+                              float* const* records) {
   R1_CHECK(n >= 1 && n <= max_seq_, "prompt of {} tokens does not fit the context of {}", n,
            max_seq_);
+  R1_CHECK(!records || record_, "prefill with records on a decoder built without recording");
   prefix_[size_t(slot)] = Prefix{};
   prefill_graph_.forward_hidden(model_, prompt, 1, n, nullptr, &packed_);
   const ModelConfig& c = model_.config();
@@ -76,6 +81,9 @@ const float* Decoder::prefill(int64_t slot, const int32_t* prompt, int64_t n) {
     prefill_graph_.copy_kv(l, 0, 0, n, prefill_k_.data(), v_at(l, slot, 0));
     for (int64_t t = 0; t < n; ++t) store_k(l, slot, t, prefill_k_.data() + t * K);
   }
+  if (records)
+    for (int64_t t = 0; t < n; ++t)
+      if (records[t]) prefill_graph_.record(t, records[t]);
   // Only the last position's logits: the packed product gives a row the same
   // bits alone as among all of the prompt's.
   ops::matmul_forward(prefill_logits_.data(), prefill_graph_.hidden() + (n - 1) * c.hidden_size,
@@ -99,8 +107,9 @@ void Decoder::share_prompt(int64_t from, int64_t to, int64_t n) {
 }
 
 const float* Decoder::decode(const int64_t* slots, const int32_t* tokens, const int32_t* positions,
-                             int64_t n) {
+                             int64_t n, float* const* records) {
   R1_CHECK(n >= 1 && n <= slots_, "decode of {} rows with {} slots", n, slots_);
+  R1_CHECK(!records || record_, "decode with records on a decoder built without recording");
   for (int64_t i = 0; i < n; ++i)
     R1_CHECK(positions[i] >= 0 && positions[i] < max_seq_,
              "position {} is outside the context of {}", positions[i], max_seq_);
@@ -116,21 +125,23 @@ const float* Decoder::decode(const int64_t* slots, const int32_t* tokens, const 
       const int64_t t = omp_get_thread_num(), T = omp_get_num_threads();
       const int64_t begin = n * t / T, end = n * (t + 1) / T;
       if (end > begin)
-        decode_team(slots + begin, tokens + begin, positions + begin, end - begin, 0, 1, begin);
+        decode_team(slots + begin, tokens + begin, positions + begin, end - begin,
+                    records ? records + begin : nullptr, 0, 1, begin);
     }
   } else if (threads > 1) {
 #pragma omp parallel num_threads(int(threads))
-    decode_team(slots, tokens, positions, n, omp_get_thread_num(), omp_get_num_threads(), 0);
+    decode_team(slots, tokens, positions, n, records, omp_get_thread_num(), omp_get_num_threads(),
+                0);
   } else {
     std::optional<ScopedThreads> one;
     if (threads < num_threads()) one.emplace(1);
-    decode_team(slots, tokens, positions, n, 0, 1, 0);
+    decode_team(slots, tokens, positions, n, records, 0, 1, 0);
   }
   return logits_.data();
 }
 
 void Decoder::decode_team(const int64_t* slots, const int32_t* tokens, const int32_t* positions,
-                          int64_t n, int64_t t, int64_t T, int64_t begin) {
+                          int64_t n, float* const* records, int64_t t, int64_t T, int64_t begin) {
   const ModelConfig& c = model_.config();
   const int64_t C = c.hidden_size, F = c.intermediate_size;
   const int64_t Q = c.q_dim(), K = c.kv_dim(), QKV = c.qkv_dim(), D = c.head_dim;
@@ -171,6 +182,15 @@ void Decoder::decode_team(const int64_t* slots, const int32_t* tokens, const int
   float* gu = gu_.data() + begin * 2 * F;
   float* h = h_.data() + begin * F;
   float* scores = scores_.data() + begin * Hq * max_seq_;
+  // Writes `count` floats of each of this thread's rows of `rows` (`stride`
+  // apart) into its record at `offset`, as the training graph keeps them.
+  const auto keep = [&](int64_t offset, const float* rows, int64_t stride, int64_t count) {
+    if (records)
+      for (int64_t i = r0; i < r1; ++i)
+        if (float* record = records[i])
+          std::memcpy(record + offset, rows + i * stride, size_t(count) * sizeof(float));
+  };
+  const RecordLayout::Layer& R = layout_.layer;
   const Weights& w = model_.weights();
   ops::embedding_forward(x + r0 * C, tokens + r0, w.embed, rows, C);
   // Each layer's input norm is taken at the end of the one before.
@@ -181,6 +201,10 @@ void Decoder::decode_team(const int64_t* slots, const int32_t* tokens, const int
   for (int64_t l = 0; l < c.num_layers; ++l) {
     const LayerWeights& L = w.layers[size_t(l)];
     const PackedLayer& P = packed_.layers[size_t(l)];
+    const int64_t at = l * layout_.layer_size;  // the layer's part of a record
+    keep(at + R.res, x, C, C);
+    keep(at + R.ln1, ln, C, C);
+    keep(at + R.ln1_rstd, rstd, 1, 1);
     project(qkv, ln, P.qkv, L.qkv_bias, nullptr);
     // This thread's rows: q/k norms, rotation, the cache, attention.
     float* qk_rows = qk + r0 * (Q + K);
@@ -195,6 +219,14 @@ void Decoder::decode_team(const int64_t* slots, const int32_t* tokens, const int
     }
     ops::rope_forward_rows(qk_rows, rope_cos_.data(), rope_sin_.data(), rows, Hq + Hkv, D, Q + K,
                            positions + r0);
+    if (c.qk_norm) {
+      keep(at + R.qkv, qkv, QKV, QKV);
+      keep(at + R.qk, qk, Q + K, Q + K);
+      for (int64_t hd = 0; hd < Hq + Hkv; ++hd) keep(at + R.qk_rstd + hd, qk_rstd + hd * n, 1, 1);
+    } else {  // the graph rotates q and k in place
+      keep(at + R.qkv, qk, Q + K, Q + K);
+      keep(at + R.qkv + Q + K, qkv + Q + K, QKV, K);
+    }
     for (int64_t i = r0; i < r1; ++i) {
       store_k(l, slots[i], positions[i], qk + i * (Q + K) + Q);
       std::memcpy(v_at(l, slots[i], positions[i]), qkv + i * QKV + Q + K,
@@ -212,13 +244,19 @@ void Decoder::decode_team(const int64_t* slots, const int32_t* tokens, const int
                        qk + i * (Q + K) + hq * D, 0, keys_at(l, s, kvh), v_at(l, s, 0) + kvh * D, K,
                        &first, &last, 1, D, prefix);
     }
+    keep(at + R.att_out, att_out, Q, Q);
     barrier();
     project(tmp, att_out, P.o, L.o_bias, x);
     ops::rmsnorm_forward(ln + r0 * C, rstd + r0, x + r0 * C, L.post_norm, rows, C, c.rms_norm_eps,
                          C, C);
+    keep(at + R.res_mid, x, C, C);
+    keep(at + R.ln2, ln, C, C);
+    keep(at + R.ln2_rstd, rstd, 1, 1);
     barrier();
     project(gu, ln, P.gate_up, nullptr, nullptr);
     ops::swiglu_forward(h + r0 * F, gu + r0 * 2 * F, rows, F);
+    keep(at + R.gu, gu, 2 * F, 2 * F);
+    keep(at + R.h, h, F, F);
     barrier();
     project(tmp, h, P.down, nullptr, x);
     const float* next_norm =
@@ -227,6 +265,9 @@ void Decoder::decode_team(const int64_t* slots, const int32_t* tokens, const int
                          C);
     barrier();
   }
+  keep(layout_.res_final, x, C, C);
+  keep(layout_.lnf, ln, C, C);
+  keep(layout_.lnf_rstd, rstd, 1, 1);
   project(logits_.data() + begin * c.vocab_size, ln, packed_.lm_head, nullptr, nullptr);
 }
 

@@ -15,11 +15,16 @@ namespace r1 {
 
 class Decoder {
  public:
-  Decoder(const Model& model, int64_t slots, int64_t max_seq);
+  // `record`: prefill() and decode() may write each position's activations
+  // as the training graph keeps them (RecordLayout), for training to reuse.
+  Decoder(const Model& model, int64_t slots, int64_t max_seq, bool record = false);
 
   // Runs the prompt through the model and stores its keys and values in
   // `slot` (positions 0..n-1). Returns the logits of the last position (V).
-  const float* prefill(int64_t slot, const int32_t* prompt, int64_t n);
+  // `records` (a decoder built to record): n destinations, position t's
+  // activations are written to records[t] unless it is null.
+  const float* prefill(int64_t slot, const int32_t* prompt, int64_t n,
+                       float* const* records = nullptr);
   // Gives slot `to` the n prompt positions of slot `from` (which prefilled
   // them): the whole key blocks among them are read from `from` in place,
   // the rest copied. `from` must keep them (not be prefilled again) while
@@ -27,15 +32,17 @@ class Decoder {
   void share_prompt(int64_t from, int64_t to, int64_t n);
 
   // Appends tokens[i] at position positions[i] of slots[i] for i < n and
-  // returns the next-token logits, (n, V) row-major.
+  // returns the next-token logits, (n, V) row-major. `records` as for
+  // prefill: one destination a row.
   const float* decode(const int64_t* slots, const int32_t* tokens, const int32_t* positions,
-                      int64_t n);
+                      int64_t n, float* const* records = nullptr);
 
   // Packs the model's weights again: call after they change (the decoder
   // packs them once, when constructed).
   void refresh_weights() { packed_.pack(model_); }
 
   const Model& model() const { return model_; }
+  bool records() const { return record_; }
   int64_t slots() const { return slots_; }
   int64_t max_seq() const { return max_seq_; }
 
@@ -48,7 +55,7 @@ class Decoder {
   // decode() of n rows, held in the buffers' rows from `begin` on, as thread
   // t of a team of T (inside its parallel region when T > 1).
   void decode_team(const int64_t* slots, const int32_t* tokens, const int32_t* positions, int64_t n,
-                   int64_t t, int64_t T, int64_t begin);
+                   float* const* records, int64_t t, int64_t T, int64_t begin);
 
   // Fewest rows a thread takes through the whole model alone in decode();
   // smaller batches run as a team.
@@ -56,6 +63,8 @@ class Decoder {
 
   const Model& model_;
   int64_t slots_, max_seq_;
+  bool record_;
+  RecordLayout layout_;
   PackedWeights packed_;
   TrainingGraph prefill_graph_;
   std::vector<float> k_cache_, v_cache_;

@@ -25,8 +25,13 @@ int64_t context_needed(const std::vector<GenerationRequest>& requests) {
 
 Generator::Generator(const Model& model, GeneratorOptions options)
     : options_(options),
-      decoder_(model, std::max<int64_t>(1, options.batch_size), context_of(model, options)),
-      sampler_(model.config().vocab_size) {}
+      decoder_(model, std::max<int64_t>(1, options.batch_size), context_of(model, options),
+               options.record_budget_bytes > 0),
+      sampler_(model.config().vocab_size) {
+  if (options.record_budget_bytes > 0)
+    store_ = std::make_unique<ActivationStore>(RecordLayout(model.config()).size,
+                                               decoder_.max_seq(), options.record_budget_bytes);
+}
 
 std::vector<GenerationResult> Generator::generate(
     const std::vector<GenerationRequest>& requests,
@@ -48,6 +53,10 @@ std::vector<GenerationResult> Generator::generate(
     for (int32_t t : q.stop_ids)
       R1_CHECK(t >= 0 && t < V, "request {}: stop token {} is outside the vocabulary [0, {})", q.id,
                t, V);
+    R1_CHECK(!q.record || store_,
+             "request {}: asks to record its activations, but the generator has no record budget "
+             "(GeneratorOptions::record_budget_bytes)",
+             q.id);
   }
   std::vector<GenerationResult> results(requests.size());
 
@@ -59,8 +68,10 @@ std::vector<GenerationResult> Generator::generate(
     int64_t remaining = 0;  // requests with this prompt not yet started
     int64_t slot = -1;      // the slot holding the prompt's cache, if any
     std::vector<float> logits;
+    int64_t records = -1;  // the prompt's first record, if recorded
   };
   std::map<std::vector<int32_t>, Prefix> prefixes;
+  std::vector<float*> prompt_records;
   if (options_.share_prefill)
     for (const GenerationRequest& q : requests) ++prefixes[q.prompt].remaining;
 
@@ -71,6 +82,7 @@ std::vector<GenerationResult> Generator::generate(
     int64_t prefilled = -1;    // the request whose prompt it prefilled, if any
     int64_t prompt_from = -1;  // the slot it reads its prompt from, if any
     int64_t readers = 0;       // live slots reading its prompt
+    bool recording = false;    // writing each position's record
     Rng rng{0};
   };
   const int64_t S = decoder_.slots();
@@ -136,6 +148,22 @@ std::vector<GenerationResult> Generator::generate(
       --active;
       return;
     }
+    // The prompt's records: n from `first` (−1: none).
+    const auto take_records = [&](int64_t first) {
+      slot.recording = first >= 0;
+      results[r].records.clear();
+      for (int64_t t = 0; first >= 0 && t < n; ++t) results[r].records.push_back(first + t);
+    };
+    // Prefills slot s, recording when asked and the budget allows; returns
+    // the prompt's first record or −1.
+    const auto prefill = [&](const float*& logits) {
+      const int64_t first = q.record ? store_->allocate(n) : -1;
+      prompt_records.clear();
+      for (int64_t t = 0; first >= 0 && t < n; ++t) prompt_records.push_back(store_->at(first + t));
+      logits =
+          decoder_.prefill(s, q.prompt.data(), n, first >= 0 ? prompt_records.data() : nullptr);
+      return first;
+    };
     const float* logits;
     if (options_.share_prefill) {
       Prefix& p = prefixes[q.prompt];
@@ -144,8 +172,10 @@ std::vector<GenerationResult> Generator::generate(
         slot.prompt_from = p.slot;
         ++slots[size_t(p.slot)].readers;
         logits = p.logits.data();
+        take_records(q.record ? p.records : -1);
       } else {
-        logits = decoder_.prefill(s, q.prompt.data(), n);
+        p.records = prefill(logits);
+        take_records(p.records);
         p.logits.assign(logits, logits + V);
         logits = p.logits.data();
         p.slot = s;
@@ -160,13 +190,14 @@ std::vector<GenerationResult> Generator::generate(
         return;
       }
     } else {
-      logits = decoder_.prefill(s, q.prompt.data(), n);
+      take_records(prefill(logits));
     }
     advance(s, logits);
   };
 
   std::vector<int64_t> batch_slots;
   std::vector<int32_t> batch_tokens, batch_positions;
+  std::vector<float*> batch_records;
   while (queued < requests.size() || active > 0) {
     // Fill free slots (continuously, or only once the whole pool is idle).
     if (options_.continuous_batching || active == 0) {
@@ -176,15 +207,28 @@ std::vector<GenerationResult> Generator::generate(
     batch_slots.clear();
     batch_tokens.clear();
     batch_positions.clear();
-    for (int64_t s = 0; s < S; ++s)
-      if (slots[size_t(s)].request >= 0) {
-        batch_slots.push_back(s);
-        batch_tokens.push_back(slots[size_t(s)].next);
-        batch_positions.push_back(int32_t(slots[size_t(s)].position));
+    batch_records.clear();
+    bool recording = false;
+    for (int64_t s = 0; s < S; ++s) {
+      Slot& slot = slots[size_t(s)];
+      if (slot.request < 0) continue;
+      batch_slots.push_back(s);
+      batch_tokens.push_back(slot.next);
+      batch_positions.push_back(int32_t(slot.position));
+      std::vector<int64_t>& records = results[size_t(slot.request)].records;
+      const int64_t index = slot.recording ? store_->allocate(1) : -1;
+      if (slot.recording && index < 0) {  // out of budget: the sequence goes without
+        slot.recording = false;
+        records.clear();
       }
+      if (index >= 0) records.push_back(index);
+      batch_records.push_back(index >= 0 ? store_->at(index) : nullptr);
+      recording = recording || index >= 0;
+    }
     if (batch_slots.empty()) continue;
-    const float* logits = decoder_.decode(batch_slots.data(), batch_tokens.data(),
-                                          batch_positions.data(), int64_t(batch_slots.size()));
+    const float* logits =
+        decoder_.decode(batch_slots.data(), batch_tokens.data(), batch_positions.data(),
+                        int64_t(batch_slots.size()), recording ? batch_records.data() : nullptr);
     for (size_t i = 0; i < batch_slots.size(); ++i) {
       ++slots[size_t(batch_slots[i])].position;
       advance(batch_slots[i], logits + int64_t(i) * V);

@@ -12,9 +12,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "generate/activation_store.h"
 #include "generate/decoder.h"
 #include "generate/sampler.h"
 
@@ -30,6 +32,9 @@ struct GenerationRequest {
   // returns true to stop after the latest token.
   std::function<bool(const std::vector<int32_t>&)> stop_when;
   int top_logprobs = 0;  // also report the n most likely alternatives
+  // Keep every position's activations in the generator's ActivationStore
+  // (a generator built with record_activations), for training to reuse.
+  bool record = false;
 };
 
 struct GenerationResult {
@@ -38,6 +43,11 @@ struct GenerationResult {
   std::vector<float> logprobs;                              // of each completion token
   std::vector<std::vector<std::pair<int32_t, float>>> top;  // with top_logprobs
   std::string stop_reason;  // "stop" (stop id or string) or "length"
+  // With GenerationRequest::record: the ActivationStore index of the record
+  // of each position of prompt + completion but its last token (the inputs
+  // a training forward over the sequence has); empty when the store's budget
+  // ran out before the sequence ended.
+  std::vector<int64_t> records;
 };
 
 struct GeneratorOptions {
@@ -46,6 +56,9 @@ struct GeneratorOptions {
   bool continuous_batching = true;
   bool share_prefill = true;
   uint64_t seed = 0;
+  // Requests may ask for their activations (GenerationRequest::record), kept
+  // in up to this many bytes; 0: none may.
+  int64_t record_budget_bytes = 0;
 };
 
 // The context these requests need: the longest prompt plus its new tokens,
@@ -66,11 +79,15 @@ class Generator {
       const std::function<void(const GenerationResult&, int32_t)>& on_token = {});
 
   int64_t max_seq() const { return decoder_.max_seq(); }
+  // The recorded activations (null without a record budget). Records are
+  // kept across calls until clear().
+  ActivationStore* activations() { return store_.get(); }
 
  private:
   GeneratorOptions options_;
   Decoder decoder_;
   Sampler sampler_;
+  std::unique_ptr<ActivationStore> store_;
 };
 
 }  // namespace r1

@@ -16,6 +16,34 @@ void zero(std::vector<float>& v, int64_t n) {
 
 }  // namespace
 
+RecordLayout::RecordLayout(const ModelConfig& c) {
+  const int64_t C = c.hidden_size, F = c.intermediate_size, Q = c.q_dim(), K = c.kv_dim();
+  int64_t at = 0;
+  const auto field = [&at](int64_t floats) {
+    const int64_t offset = at;
+    at += floats;
+    return offset;
+  };
+  layer.res = field(C);
+  layer.ln1 = field(C);
+  layer.ln1_rstd = field(1);
+  layer.qkv = field(c.qkv_dim());
+  layer.qk = field(c.qk_norm ? Q + K : 0);
+  layer.qk_rstd = field(c.qk_norm ? c.num_heads + c.num_kv_heads : 0);
+  layer.att_out = field(Q);
+  layer.res_mid = field(C);
+  layer.ln2 = field(C);
+  layer.ln2_rstd = field(1);
+  layer.gu = field(2 * F);
+  layer.h = field(F);
+  layer_size = at;
+  at = layer_size * c.num_layers;
+  res_final = field(C);
+  lnf = field(C);
+  lnf_rstd = field(1);
+  size = at;
+}
+
 TrainingGraph::TrainingGraph(const ModelConfig& config, int64_t max_batch, int64_t max_seq,
                              GraphUse use)
     : config_(config), max_B_(max_batch), max_T_(max_seq), use_(use) {
@@ -55,7 +83,7 @@ TrainingGraph::TrainingGraph(const ModelConfig& config, int64_t max_batch, int64
   ids_.resize(size_t(N));
   for (auto* x : {&doc_starts_, &prefix_begin_, &prefix_end_, &positions_}) x->resize(size_t(N));
   tmp_.resize(size_t(N * C));
-  if (use == GraphUse::kInference) return;
+  if (use != GraphUse::kTrain) return;
   if (lm) dlogits_.resize(size_t(N * V));
   dres_.resize(size_t(N * C));
   dln_.resize(size_t(N * C));
@@ -158,14 +186,90 @@ void TrainingGraph::forward(const Model& model, const int32_t* ids, const int32_
     R1_CHECK(targets[n] >= 0 && targets[n] < V,
              "target id {} at position {} is outside the vocabulary [0, {})", targets[n], n, V);
   R1_CHECK(temperature > 0, "temperature must be positive (got {})", temperature);
-  if (logits_.empty()) allocate_head();
   forward_hidden(model, ids, B, T, packing, packed);
+  forward_head(targets, temperature);
+}
+
+void TrainingGraph::forward_head(const int32_t* targets, float temperature) {
+  const int64_t N = B_ * T_, V = config_.vocab_size;
+  if (logits_.empty()) allocate_head();
   inv_temperature_ = 1.0f / temperature;
   std::copy(targets, targets + N, targets_.begin());
   ops::matmul_forward(logits_.data(), lnf_.data(), weights_used_->lm_head, nullptr, N);
   if (inv_temperature_ != 1.0f) ops::scale_inplace(logits_.data(), inv_temperature_, N * V);
   ops::logprob_forward(logprobs_.data(), entropy_.data(), lse_.data(), logits_.data(), targets, N,
                        V);
+}
+
+template <typename Self, typename F>
+void TrainingGraph::for_each_field(Self& self, int64_t n, F&& f) {
+  const ModelConfig& c = self.config_;
+  const RecordLayout r(c);
+  const int64_t N = self.B_ * self.T_, C = c.hidden_size, F2 = 2 * c.intermediate_size;
+  const int64_t Q = c.q_dim(), K = c.kv_dim(), QKV = c.qkv_dim();
+  for (size_t l = 0; l < self.layers_.size(); ++l) {
+    auto& A = self.layers_[l];
+    const int64_t at = int64_t(l) * r.layer_size;
+    f(at + r.layer.res, A.res.data() + n * C, C);
+    f(at + r.layer.ln1, A.ln1.data() + n * C, C);
+    f(at + r.layer.ln1_rstd, A.ln1_rstd.data() + n, 1);
+    f(at + r.layer.qkv, A.qkv.data() + n * QKV, QKV);
+    if (c.qk_norm) {
+      f(at + r.layer.qk, A.qk.data() + n * (Q + K), Q + K);
+      for (int64_t h = 0; h < c.num_heads + c.num_kv_heads; ++h)
+        f(at + r.layer.qk_rstd + h, A.qk_rstd.data() + h * N + n, 1);
+    }
+    f(at + r.layer.att_out, A.att_out.data() + n * Q, Q);
+    f(at + r.layer.res_mid, A.res_mid.data() + n * C, C);
+    f(at + r.layer.ln2, A.ln2.data() + n * C, C);
+    f(at + r.layer.ln2_rstd, A.ln2_rstd.data() + n, 1);
+    f(at + r.layer.gu, A.gu.data() + n * F2, F2);
+    f(at + r.layer.h, A.h.data() + n * (F2 / 2), F2 / 2);
+  }
+  f(r.res_final, self.res_final_.data() + n * C, C);
+  f(r.lnf, self.lnf_.data() + n * C, C);
+  f(r.lnf_rstd, self.lnf_rstd_.data() + n, 1);
+}
+
+void TrainingGraph::record(int64_t n, float* out) const {
+  R1_CHECK(use_ != GraphUse::kInference, "TrainingGraph::record on a graph built for inference");
+  R1_CHECK(n >= 0 && n < B_ * T_, "record of position {}: the last forward had {}", n, B_ * T_);
+  for_each_field(*this, n, [out](int64_t offset, const float* from, int64_t count) {
+    std::memcpy(out + offset, from, size_t(count) * sizeof(float));
+  });
+}
+
+void TrainingGraph::forward_recorded(const Model& model, const float* const* records,
+                                     const int32_t* ids, const int32_t* targets, int64_t B,
+                                     int64_t T, float temperature, const Packing& packing) {
+  R1_CHECK(use_ == GraphUse::kTrain, "TrainingGraph::forward_recorded needs a training graph");
+  R1_CHECK(config_.num_labels == 0 && model.config().num_labels == 0,
+           "TrainingGraph::forward_recorded needs a causal LM (num_labels = 0)");
+  check_trunk(model);
+  check_shape(B, T, packing);
+  const int64_t N = B * T, V = config_.vocab_size;
+  for (int64_t n = 0; n < N; ++n)
+    R1_CHECK(ids[n] >= 0 && ids[n] < V && targets[n] >= 0 && targets[n] < V,
+             "token id {} or target {} at position {} is outside the vocabulary [0, {})", ids[n],
+             targets[n], n, V);
+  R1_CHECK(temperature > 0, "temperature must be positive (got {})", temperature);
+  set_packing(packing, B, T);
+  B_ = B;
+  T_ = T;
+  std::copy(ids, ids + N, ids_.begin());
+  packed_weights_.pack(model);
+  weights_used_ = &packed_weights_;
+#pragma omp parallel for schedule(static)
+  for (int64_t n = 0; n < N; ++n) {
+    const float* from = records[n];
+    for_each_field(*this, n, [from](int64_t offset, float* to, int64_t count) {
+      if (from)
+        std::memcpy(to, from + offset, size_t(count) * sizeof(float));
+      else
+        std::fill(to, to + count, 0.0f);
+    });
+  }
+  forward_head(targets, temperature);
 }
 
 void TrainingGraph::forward_hidden(const Model& model, const int32_t* ids, int64_t B, int64_t T,

@@ -19,8 +19,30 @@ struct KeyRanges;
 // backward buffers — at a 150 k vocabulary dL/dlogits alone is 0.6 MB a
 // position — keep only each layer's q, k and v between layers, allocate the
 // language-model head's buffers at the first forward() (a prefill that reads
-// the hidden states never does), and refuse backward().
-enum class GraphUse { kTrain, kInference };
+// the hidden states never does), and refuse backward(). kRecord graphs (a
+// prefill whose activations training will reuse) are the same but keep every
+// layer's activations, for record().
+enum class GraphUse { kTrain, kInference, kRecord };
+
+// One position's activations as the training graph keeps them for its
+// backward: a record, per layer then the final norm's, at these offsets (in
+// floats). The decoder writes records while it generates; a training graph
+// takes a batch's activations from them instead of computing its forward
+// (forward_recorded) — the decoder computes the training forward's bits, so
+// the backward is the same. Fields a config does not have (q/k norms) are
+// empty.
+struct RecordLayout {
+  explicit RecordLayout(const ModelConfig& c);
+  struct Layer {
+    // qkv: q and k rotated (without q/k norms) or as projected (with them,
+    // rotated in qk), then v.
+    int64_t res, ln1, ln1_rstd, qkv, qk, qk_rstd, att_out, res_mid, ln2, ln2_rstd, gu, h;
+  };
+  Layer layer;                       // offsets within a layer's part
+  int64_t layer_size = 0;            // floats a layer
+  int64_t res_final, lnf, lnf_rstd;  // offsets from the record's start
+  int64_t size = 0;                  // floats a record
+};
 
 // How documents share the rows of a batch (packing). doc_starts (B,T):
 // doc_starts[b,t] is the position in row b where the document holding t
@@ -70,6 +92,18 @@ class TrainingGraph {
   const float* entropy() const { return entropy_.data(); }    // (B,T)
   const float* logits() const { return logits_.data(); }      // (B,T,V)
 
+  // forward() without the trunk's computation: position n's activations are
+  // copied from records[n] (RecordLayout; null for padding, whose
+  // activations are zero and must have zero loss weight), and only the head
+  // is computed. Given the records of the same tokens under the same weights,
+  // the log-probs, the entropy and the backward are forward()'s bit for bit.
+  void forward_recorded(const Model& model, const float* const* records, const int32_t* ids,
+                        const int32_t* targets, int64_t B, int64_t T, float temperature = 1.0f,
+                        const Packing& packing = {});
+  // Writes position n (of B·T) of the last forward as a record (RecordLayout):
+  // a graph built for kTrain or kRecord.
+  void record(int64_t n, float* out) const;
+
   // Given dL/dlogprobs and dL/dentropy (B,T; dentropy may be null) of the last
   // forward, adds dL/dparams into `grads` (the model's flat layout).
   void backward(const Model& model, const float* dlogprobs, const float* dentropy, float* grads);
@@ -93,6 +127,14 @@ class TrainingGraph {
   void set_packing(const Packing& packing, int64_t B, int64_t T);
   ops::KeyRanges key_ranges() const;  // the attention's view of the packing
   void allocate_head();               // logits and what the log-probs need, for max (B, T)
+  // The head over the last forward's final-norm states: logits, log-probs
+  // of `targets` and entropy at `temperature`.
+  void forward_head(const int32_t* targets, float temperature);
+  // Calls f(offset in the record, the field's floats of position n in the
+  // buffers, count) for every field of a record (self: the graph, const or
+  // not).
+  template <typename Self, typename F>
+  static void for_each_field(Self& self, int64_t n, F&& f);
   void backward_trunk(const Model& model, float* grads);
 
   // Rotated queries and keys: with q/k norms in their own buffer (the

@@ -72,8 +72,9 @@ void Grpo::update(const RlContext& ctx, std::vector<Rollout>& rollouts, double l
             const std::vector<float>& r = rollouts[size_t(b + s.rollout)].ref_logprobs;
             std::copy(r.begin(), r.end(), ref.begin() + s.row * rows_T + s.begin);
           }
-        graph.forward(ctx.policy, batch.ids.data(), batch.targets.data(), batch.rows, rows_T,
-                      ctx.temperature, batch.packing());
+        // Before the step's first update, the forward is the generation's.
+        forward_rollouts(graph, ctx.policy, batch, ctx.temperature,
+                         it == 0 && mb == 0 ? ctx.activations : nullptr);
         std::fill(dlogp.begin(), dlogp.end(), 0.0f);
         std::fill(dent.begin(), dent.end(), 0.0f);
         const GrpoLossStats st =

@@ -139,8 +139,9 @@ void Ppo::update(const RlContext& ctx, std::vector<Rollout>& rollouts, double lr
         const int64_t e = std::min(mb_end, b + micro);
         pack_rollouts(rollouts, b, e, ctx.mask_truncated, micro * T, batch, old.data());
         const int64_t rows_T = batch.T;
-        graph.forward(ctx.policy, batch.ids.data(), batch.targets.data(), batch.rows, rows_T,
-                      ctx.temperature, batch.packing());
+        // Before the step's first update, the forward is the generation's.
+        forward_rollouts(graph, ctx.policy, batch, ctx.temperature,
+                         it == 0 && mb == 0 ? ctx.activations : nullptr);
         std::fill(dlogp.begin(), dlogp.end(), 0.0f);
         std::fill(dent.begin(), dent.end(), 0.0f);
         const GrpoLossStats st =

@@ -39,6 +39,9 @@ std::vector<ConfigKey> rl_keys(Algorithm algorithm) {
       {"num_iterations", 1, "μ: optimisation passes over each rollout batch"},
       {"num_mini_batches", 1, "optimizer steps per pass (the batch split into mini-batches)"},
       {"micro_batch_size", 32, "sequences per forward/backward (gradient accumulation)"},
+      {"rollout_activations_mb", 4096,
+       "memory for the activations generation computes, which the step's first update reuses "
+       "instead of recomputing its forward (0: recompute)"},
       {"temperature", 1.0, "sampling temperature of rollouts (the loss uses the same)"},
       {"top_p", 1.0, "rollout nucleus sampling"},
       {"top_k", 0, "rollout top-k (0: off)"},

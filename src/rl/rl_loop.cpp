@@ -158,6 +158,8 @@ RlResult RlRun::run(bool resume) {
     // Draw prompts; with dynamic sampling, groups without reward variance are
     // dropped and more prompts drawn (a bounded number of rounds).
     std::vector<Rollout> rollouts;
+    ActivationStore* activations = engine_.activations();
+    if (activations) activations->clear();  // the last step's are stale
     int64_t drawn = 0, dropped = 0;
     double time_generate = 0, time_reward = 0;
     const SamplingParams sampling{temperature_, cfg_.get<int>("top_k"), cfg_.get<float>("top_p")};
@@ -169,7 +171,7 @@ RlResult RlRun::run(bool resume) {
             seed_, uint64_t(step) * 1000003ULL + uint64_t(drawn++), Split::train));
       auto batch =
           engine_.rollout(problems, G_, (uint64_t(step) * 1000003ULL + uint64_t(drawn)) * 64,
-                          sampling, time_generate, time_reward);
+                          sampling, time_generate, time_reward, true);
       for (size_t g = 0; g < batch.size(); g += size_t(G_)) {
         bool varied = false;
         for (int64_t i = 1; i < G_; ++i)
@@ -186,6 +188,7 @@ RlResult RlRun::run(bool resume) {
     const auto t_train = Clock::now();
     const double lr = schedule_.at(step);
     ctx.step = step;
+    ctx.activations = activations;
     if (!rollouts.empty()) {
       if (reference_) reference_logprobs(rollouts);
       algorithm_.update(ctx, rollouts, lr, line);

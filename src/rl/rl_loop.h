@@ -54,6 +54,9 @@ struct RlContext {
   int64_t micro_batch = 1;
   float temperature = 1;
   bool mask_truncated = false;
+  // The step's recorded rollout activations (null: none), for the policy's
+  // forward before its first update (forward_rollouts).
+  const ActivationStore* activations = nullptr;
 
   // Applies the gradient accumulated in `t` (hook, clipping, the non-finite
   // guard, AdamW); a skipped update is logged on stderr and in `log`.

@@ -117,15 +117,15 @@ RolloutEngine::RolloutEngine(const Config& cfg, Model& policy, const Tokenizer& 
       template_(prompt_template(cfg.get<std::string>("template"))),
       max_prompt_(cfg.get<int64_t>("max_prompt_length")),
       max_completion_(cfg.get<int64_t>("max_completion_length")),
-      generator_(policy,
-                 {std::max<int64_t>(1, cfg.get<int64_t>("prompts_per_step") *
-                                           cfg.get<int64_t>("num_generations")),
-                  max_prompt_ + max_completion_ + 1, true, true, cfg.get<uint64_t>("seed")}),
+      generator_(policy, {std::max<int64_t>(1, cfg.get<int64_t>("prompts_per_step") *
+                                                   cfg.get<int64_t>("num_generations")),
+                          max_prompt_ + max_completion_ + 1, true, true, cfg.get<uint64_t>("seed"),
+                          cfg.get<int64_t>("rollout_activations_mb") << 20}),
       stop_when_(stop_on_strings(tok, cfg.at("stop").get<std::vector<std::string>>())) {}
 
 std::vector<Rollout> RolloutEngine::rollout(const std::vector<Problem>& problems, int64_t group,
                                             uint64_t id_base, SamplingParams sampling,
-                                            double& generate_s, double& reward_s) {
+                                            double& generate_s, double& reward_s, bool record) {
   const auto t0 = Clock::now();
   std::vector<GenerationRequest> requests;
   std::vector<Rollout> out;
@@ -142,6 +142,7 @@ std::vector<Rollout> RolloutEngine::rollout(const std::vector<Problem>& problems
       q.max_new_tokens = max_completion_;
       if (auto eos = tok_.eos_id()) q.stop_ids = {*eos};
       q.stop_when = stop_when_;
+      q.record = record && generator_.activations();
       requests.push_back(std::move(q));
       Rollout r;
       r.problem = problems[p];
@@ -154,6 +155,7 @@ std::vector<Rollout> RolloutEngine::rollout(const std::vector<Problem>& problems
     out[i].completion = results[i].tokens;
     out[i].logprobs = results[i].logprobs;
     out[i].truncated = results[i].stop_reason == "length";
+    out[i].records = results[i].records;
     // Special tokens such as <think> are part of the format the rewards check;
     // only the end-of-text token is dropped.
     std::vector<int32_t> tokens = results[i].tokens;
@@ -257,12 +259,17 @@ void pack_rollouts(const std::vector<Rollout>& rollouts, int64_t begin, int64_t 
   const int64_t T = out.T, N = out.rows * T;
   for (auto* x : {&out.ids, &out.targets, &out.doc_starts, &out.prefix_starts})
     x->resize(size_t(N));
+  bool recorded = true;
+  for (int64_t r = begin; r < end; ++r)
+    recorded = recorded &&
+               int64_t(rollouts[size_t(r)].records.size()) == alone_length(rollouts[size_t(r)]);
+  out.records.assign(recorded ? size_t(N) : 0, -1);
   out.spans.clear();
   // Positions [pos, pos + n) of a row: the tokens of `seq` (ids; targets one
   // further), zero past its end, in the document starting at `doc` that
-  // continues the one at `prefix`.
+  // continues the one at `prefix`; their records from `records` on.
   const auto place = [&](int64_t row, int64_t pos, int64_t n, const std::vector<int32_t>& seq,
-                         int64_t doc, int64_t prefix) {
+                         int64_t doc, int64_t prefix, const int64_t* records) {
     const int64_t len = int64_t(seq.size());
     for (int64_t t = 0; t < n; ++t) {
       const size_t i = size_t(row * T + pos + t);
@@ -270,6 +277,7 @@ void pack_rollouts(const std::vector<Rollout>& rollouts, int64_t begin, int64_t 
       out.targets[i] = t + 1 < len ? seq[size_t(t + 1)] : 0;
       out.doc_starts[i] = int32_t(doc);
       out.prefix_starts[i] = int32_t(prefix);
+      if (recorded) out.records[i] = records[t];
     }
   };
   const auto add_span = [&](int64_t r, int64_t row, int64_t pos) {
@@ -287,19 +295,19 @@ void pack_rollouts(const std::vector<Rollout>& rollouts, int64_t begin, int64_t 
     const int64_t P = int64_t(seq.size());
     if (!unit.shared) {
       seq.insert(seq.end(), first.completion.begin(), first.completion.end());
-      place(row, start, unit.length, seq, start, start);
+      place(row, start, unit.length, seq, start, start, first.records.data());
       add_span(unit.first, row, start + P - 1);
       continue;
     }
     // The prompt but its last token, then each completion after that token.
-    place(row, start, P - 1, seq, start, start);
+    place(row, start, P - 1, seq, start, start, first.records.data());
     int64_t pos = start + P - 1;
     for (int64_t r = unit.first; r < unit.first + unit.count; ++r) {
       const Rollout& ro = rollouts[size_t(r)];
       seq.assign(1, first.prompt.back());
       seq.insert(seq.end(), ro.completion.begin(), ro.completion.end());
       const int64_t n = int64_t(ro.completion.size());
-      place(row, pos, n, seq, pos, start);
+      place(row, pos, n, seq, pos, start, ro.records.data() + P - 1);
       add_span(r, row, pos);
       pos += n;
     }
@@ -312,6 +320,21 @@ void pack_rollouts(const std::vector<Rollout>& rollouts, int64_t begin, int64_t 
       out.ids[i] = out.targets[i] = 0;
       out.doc_starts[i] = out.prefix_starts[i] = int32_t(t);
     }
+}
+
+bool forward_rollouts(TrainingGraph& graph, const Model& policy, const PackedRollouts& batch,
+                      float temperature, const ActivationStore* recorded) {
+  if (!recorded || batch.records.empty()) {
+    graph.forward(policy, batch.ids.data(), batch.targets.data(), batch.rows, batch.T, temperature,
+                  batch.packing());
+    return false;
+  }
+  std::vector<const float*> records(batch.records.size());
+  for (size_t i = 0; i < records.size(); ++i)
+    records[i] = batch.records[i] >= 0 ? recorded->at(batch.records[i]) : nullptr;
+  graph.forward_recorded(policy, records.data(), batch.ids.data(), batch.targets.data(), batch.rows,
+                         batch.T, temperature, batch.packing());
+  return true;
 }
 
 }  // namespace r1

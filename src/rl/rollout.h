@@ -64,6 +64,9 @@ struct Rollout {
   ProblemRewards::Scored scored;
   float advantage = 0;            // one advantage for every token (GRPO) …
   std::vector<float> advantages;  // … or one per completion token (PPO)
+  // The generator's ActivationStore records of prompt + completion but its
+  // last token (GenerationResult::records), when it kept them.
+  std::vector<int64_t> records;
 };
 
 struct RolloutStats {
@@ -82,10 +85,14 @@ class RolloutEngine {
   // `group` completions of each problem; request ids from id_base on (the
   // sampling streams are keyed by them). Adds the time spent generating and
   // scoring to the two counters.
+  // `record`: keep the activations of generation for training (in
+  // activations(), up to rollout_activations_mb; Rollout::records).
   std::vector<Rollout> rollout(const std::vector<Problem>& problems, int64_t group,
                                uint64_t id_base, SamplingParams sampling, double& generate_s,
-                               double& reward_s);
+                               double& reward_s, bool record = false);
   const TaskMixture& tasks() const { return tasks_; }
+  // The recorded activations (null when rollout_activations_mb is 0).
+  ActivationStore* activations() { return generator_.activations(); }
 
  private:
   const Tokenizer& tok_;
@@ -116,15 +123,25 @@ class RolloutEngine {
 // (length 0 for a truncated one when mask_truncated), each with its
 // rollout's index from `begin` and advantage(s); `old` (when not null, with
 // room for `capacity` positions) receives the sampling-time log-probs at the
-// span positions.
+// span positions. `records` (rows, T): each position's ActivationStore record
+// (−1 for padding) when every rollout has its records, else empty.
 inline constexpr int64_t kMaxPackedRow = 2048;
 struct PackedRollouts {
   int64_t rows = 0, T = 0;
   std::vector<int32_t> ids, targets, doc_starts, prefix_starts;  // (rows, T)
+  std::vector<int64_t> records;                                  // (rows, T) or empty
   std::vector<CompletionSpan> spans;
   Packing packing() const { return {doc_starts.data(), prefix_starts.data()}; }
 };
 void pack_rollouts(const std::vector<Rollout>& rollouts, int64_t begin, int64_t end,
                    bool mask_truncated, int64_t capacity, PackedRollouts& out, float* old);
+
+// The policy's forward over a packed batch at the sampling temperature. With
+// `recorded` (the generator's store) and a batch that has its records, the
+// trunk's activations are the ones generation computed (forward_recorded) —
+// valid only under the weights that generated them, i.e. before the step's
+// first update — else they are computed. Returns whether they were reused.
+bool forward_rollouts(TrainingGraph& graph, const Model& policy, const PackedRollouts& batch,
+                      float temperature, const ActivationStore* recorded);
 
 }  // namespace r1

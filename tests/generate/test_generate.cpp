@@ -100,6 +100,72 @@ TEST(Generate, LogprobsAgreeWithTheTrainer) {
   }
 }
 
+// What RL's first update reuses instead of its forward: each position's
+// record, written while generating, is what the training graph keeps of the
+// position in a forward over prompt + completion, bit for bit — with shared
+// prompts, continuous batching over fewer slots than requests (slots reused),
+// one slot, and either thread count.
+TEST(Generate, RecordsAreTheTrainingForwardsActivations) {
+  for (const std::string type : {"qwen3", "qwen2", "llama"}) {
+    const Model m = test_model(type);
+    std::vector<GenerationRequest> reqs = test_requests(9, 4, 0.8f);
+    for (GenerationRequest& q : reqs) q.record = true;
+    const int64_t size = RecordLayout(m.config()).size;
+    for (int64_t batch : {1, 7, 64})
+      for (int threads : {1, 2}) {
+        set_threads(threads);
+        Generator gen(m, {batch, 0, true, true, 1234, int64_t(1) << 28});
+        const auto results = gen.generate(reqs);
+        set_threads(0);
+        TrainingGraph graph(m.config(), 1, 64);
+        std::vector<float> want(static_cast<size_t>(size));
+        int64_t equal = 0, total = 0;
+        for (size_t r = 0; r < reqs.size(); ++r) {
+          std::vector<int32_t> seq = reqs[r].prompt;
+          seq.insert(seq.end(), results[r].tokens.begin(), results[r].tokens.end());
+          const int64_t T = int64_t(seq.size()) - 1;
+          ASSERT_EQ(int64_t(results[r].records.size()), T) << "request " << r;
+          graph.forward(m, seq.data(), seq.data() + 1, 1, T, 0.8f);
+          for (int64_t t = 0; t < T; ++t) {
+            graph.record(t, want.data());
+            const float* got = gen.activations()->at(results[r].records[size_t(t)]);
+            for (int64_t i = 0; i < size; ++i) equal += got[i] == want[size_t(i)];
+            total += size;
+          }
+        }
+        EXPECT_EQ(equal, total) << type << " batch " << batch << " threads " << threads;
+      }
+  }
+}
+
+// Recording changes no token or log-prob. Past its budget a sequence goes
+// without records — all of them or none — and clear() makes room again.
+TEST(Generate, RecordingChangesNothingAndStopsAtItsBudget) {
+  const Model m = test_model();
+  std::vector<GenerationRequest> reqs = test_requests(6, 3, 1.0f);
+  const auto plain = run(m, reqs, 7, 2);
+  for (GenerationRequest& q : reqs) q.record = true;
+  const int64_t record_bytes = RecordLayout(m.config()).size * int64_t(sizeof(float));
+  Generator gen(m, {7, 0, true, true, 1234, 150 * record_bytes});
+  for (int call = 0; call < 2; ++call) {
+    gen.activations()->clear();
+    const auto out = gen.generate(reqs);
+    size_t kept = 0;
+    for (size_t r = 0; r < reqs.size(); ++r) {
+      EXPECT_EQ(out[r].tokens, plain[r].tokens) << "request " << r;
+      EXPECT_EQ(out[r].logprobs, plain[r].logprobs) << "request " << r;
+      const size_t positions = reqs[r].prompt.size() + out[r].tokens.size() - 1;
+      EXPECT_TRUE(out[r].records.empty() || out[r].records.size() == positions) << "request " << r;
+      kept += !out[r].records.empty();
+    }
+    EXPECT_GT(kept, 0u) << "call " << call;
+    EXPECT_LT(kept, reqs.size()) << "call " << call << ": the budget should run out";
+  }
+  Generator without(m, {7, 0, true, true, 1234});
+  EXPECT_EQ(without.activations(), nullptr);
+  EXPECT_THROW(without.generate(reqs), Error);
+}
+
 // RL keeps one generator and trains the model between calls: each call
 // samples from the weights as they are then, not from those the generator
 // was built with (or a previous call saw).

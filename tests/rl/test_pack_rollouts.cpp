@@ -285,4 +285,87 @@ TEST(PackRollouts, TheGraphRefusesABadPrefix) {
   }
 }
 
+// RL's first update takes its forward from generation: rollouts generated with
+// their activations recorded, packed (shared prompts, a lone rollout, padded
+// rows), give through forward_rollouts the log-probs, entropy and gradients of
+// the computed forward, bit for bit; a batch with an unrecorded rollout is
+// computed.
+TEST(PackRollouts, RecordedActivationsGiveTheComputedForward) {
+  const Model model = tiny_model(8);
+  const ModelConfig& mc = model.config();
+  std::vector<GenerationRequest> requests;
+  Rng rng(12);
+  for (const int group : {3, 1, 4}) {
+    std::vector<int32_t> prompt(size_t(5 + rng.below(9)));
+    for (int32_t& t : prompt) t = int32_t(rng.below(64));
+    for (int g = 0; g < group; ++g) {
+      GenerationRequest q;
+      q.id = requests.size();
+      q.prompt = prompt;
+      q.max_new_tokens = 4 + int64_t(rng.below(12));
+      q.stop_ids = {3};
+      q.record = true;
+      requests.push_back(q);
+    }
+  }
+  const float temperature = 0.9f;
+  for (GenerationRequest& q : requests) q.sampling.temperature = temperature;
+  Generator generator(model, {5, 0, true, true, 77, int64_t(1) << 26});
+  const std::vector<GenerationResult> results = generator.generate(requests);
+  std::vector<Rollout> rollouts(results.size());
+  for (size_t i = 0; i < results.size(); ++i) {
+    rollouts[i].prompt = requests[i].prompt;
+    rollouts[i].completion = results[i].tokens;
+    rollouts[i].records = results[i].records;
+  }
+  const int64_t n = int64_t(rollouts.size()), T = 30;
+  PackedRollouts packed;
+  pack_rollouts(rollouts, 0, n, false, n * T, packed, nullptr);
+  ASSERT_EQ(packed.records.size(), packed.ids.size());
+  ASSERT_TRUE(std::count(packed.records.begin(), packed.records.end(), -1) > 0)
+      << "the batch should have padding";
+  const int64_t N = packed.rows * packed.T;
+  std::vector<float> dlogprobs(size_t(N), 0.0f), dentropy(size_t(N), 0.0f);
+  for (const CompletionSpan& s : packed.spans)
+    for (int64_t t = 0; t < s.length; ++t) {
+      dlogprobs[size_t(s.row * packed.T + s.begin + t)] = -1.0f - 0.1f * float(t);
+      dentropy[size_t(s.row * packed.T + s.begin + t)] = 0.05f * float(s.rollout + 1);
+    }
+  struct Pass {
+    std::vector<float> logprobs, entropy, grads;
+  };
+  // Each pass in a graph of its own: nothing left from the other.
+  const auto pass = [&](const ActivationStore* recorded) {
+    TrainingGraph graph(mc, n, T);
+    const bool reused = forward_rollouts(graph, model, packed, temperature, recorded);
+    EXPECT_EQ(reused, recorded != nullptr);
+    Pass p{{graph.logprobs(), graph.logprobs() + N}, {graph.entropy(), graph.entropy() + N}, {}};
+    p.grads.assign(model.layout().total, 0.0f);
+    graph.backward(model, dlogprobs.data(), dentropy.data(), p.grads.data());
+    return p;
+  };
+  const Pass computed = pass(nullptr), recorded = pass(generator.activations());
+  const auto equal = [](const std::vector<float>& a, const std::vector<float>& b) {
+    int64_t same = 0;
+    for (size_t i = 0; i < a.size(); ++i) same += a[i] == b[i];
+    return same;
+  };
+  for (const CompletionSpan& s : packed.spans)
+    for (int64_t t = 0; t < s.length; ++t) {
+      const size_t i = size_t(s.row * packed.T + s.begin + t);
+      EXPECT_EQ(recorded.logprobs[i], computed.logprobs[i]) << "position " << i;
+      EXPECT_EQ(recorded.entropy[i], computed.entropy[i]) << "position " << i;
+    }
+  EXPECT_EQ(equal(recorded.grads, computed.grads), int64_t(computed.grads.size()));
+  float size = 0;
+  for (const float g : computed.grads) size = std::max(size, std::abs(g));
+  EXPECT_GT(size, 0.0f);
+
+  rollouts[4].records.clear();  // one rollout without its records: computed
+  pack_rollouts(rollouts, 0, n, false, n * T, packed, nullptr);
+  EXPECT_TRUE(packed.records.empty());
+  TrainingGraph graph(mc, n, T);
+  EXPECT_FALSE(forward_rollouts(graph, model, packed, temperature, generator.activations()));
+}
+
 }  // namespace r1

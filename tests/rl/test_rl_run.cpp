@@ -117,12 +117,19 @@ TEST_P(RlRun, WritesItsFilesAndIsDeterministic) {
   const fs::path dir = temp_dir("det");
   fs::remove_all(dir);
   const Config cfg = tiny_recipe(GetParam(), 4);
-  Model a = tiny_model(), b = tiny_model();
+  Model a = tiny_model(), b = tiny_model(), c = tiny_model();
   run(cfg, a, dir / "a", false);
   run(cfg, b, dir / "b", false);
   EXPECT_TRUE(weights_bytes(a) == weights_bytes(b));
   const std::string metrics = without_timing((dir / "a/metrics.jsonl").string());
   EXPECT_EQ(metrics, without_timing((dir / "b/metrics.jsonl").string()));
+  // The first update's forward taken from generation (the default) or
+  // computed: the same bytes (2 mini-batches, μ = 2: reused for the first only).
+  Config computed = cfg;
+  computed.set("rollout_activations_mb=0");
+  run(computed, c, dir / "c", false);
+  EXPECT_TRUE(weights_bytes(a) == weights_bytes(c));
+  EXPECT_EQ(metrics, without_timing((dir / "c/metrics.jsonl").string()));
   const auto first = nlohmann::json::parse(metrics.substr(0, metrics.find('\n')));
   for (const char* k :
        {"step", "reward_mean", "reward_std", "accuracy", "format_rate", "response_length_mean",
