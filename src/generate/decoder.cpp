@@ -6,6 +6,9 @@
 #include <optional>
 
 #include <omp.h>
+#if defined(__SSE2__)
+#include <immintrin.h>
+#endif
 
 #include "core/check.h"
 #include "core/packed_gemm.h"
@@ -13,6 +16,31 @@
 #include "model/ops.h"
 
 namespace r1 {
+
+namespace {
+
+// Copies n floats with stores that bypass the caches where the CPU has them:
+// records are read once, by training, after the whole batch is generated;
+// cached, they would only evict the weights and the KV cache the decode
+// steps read. Call stream_fence() before the records are read.
+void stream_copy(float* to, const float* from, int64_t n) {
+#if defined(__SSE2__)
+  int64_t i = 0;
+  for (; i < n && reinterpret_cast<uintptr_t>(to + i) % 16 != 0; ++i) to[i] = from[i];
+  for (; i + 4 <= n; i += 4) _mm_stream_ps(to + i, _mm_loadu_ps(from + i));
+  for (; i < n; ++i) to[i] = from[i];
+#else
+  std::memcpy(to, from, size_t(n) * sizeof(float));
+#endif
+}
+
+void stream_fence() {
+#if defined(__SSE2__)
+  _mm_sfence();
+#endif
+}
+
+}  // namespace
 
 Decoder::Decoder(const Model& model, int64_t slots, int64_t max_seq, bool record)
     : model_(model),
@@ -187,8 +215,7 @@ void Decoder::decode_team(const int64_t* slots, const int32_t* tokens, const int
   const auto keep = [&](int64_t offset, const float* rows, int64_t stride, int64_t count) {
     if (records)
       for (int64_t i = r0; i < r1; ++i)
-        if (float* record = records[i])
-          std::memcpy(record + offset, rows + i * stride, size_t(count) * sizeof(float));
+        if (float* record = records[i]) stream_copy(record + offset, rows + i * stride, count);
   };
   const RecordLayout::Layer& R = layout_.layer;
   const Weights& w = model_.weights();
@@ -203,8 +230,6 @@ void Decoder::decode_team(const int64_t* slots, const int32_t* tokens, const int
     const PackedLayer& P = packed_.layers[size_t(l)];
     const int64_t at = l * layout_.layer_size;  // the layer's part of a record
     keep(at + R.res, x, C, C);
-    keep(at + R.ln1, ln, C, C);
-    keep(at + R.ln1_rstd, rstd, 1, 1);
     project(qkv, ln, P.qkv, L.qkv_bias, nullptr);
     // This thread's rows: q/k norms, rotation, the cache, attention.
     float* qk_rows = qk + r0 * (Q + K);
@@ -250,13 +275,10 @@ void Decoder::decode_team(const int64_t* slots, const int32_t* tokens, const int
     ops::rmsnorm_forward(ln + r0 * C, rstd + r0, x + r0 * C, L.post_norm, rows, C, c.rms_norm_eps,
                          C, C);
     keep(at + R.res_mid, x, C, C);
-    keep(at + R.ln2, ln, C, C);
-    keep(at + R.ln2_rstd, rstd, 1, 1);
     barrier();
     project(gu, ln, P.gate_up, nullptr, nullptr);
     ops::swiglu_forward(h + r0 * F, gu + r0 * 2 * F, rows, F);
     keep(at + R.gu, gu, 2 * F, 2 * F);
-    keep(at + R.h, h, F, F);
     barrier();
     project(tmp, h, P.down, nullptr, x);
     const float* next_norm =
@@ -266,8 +288,7 @@ void Decoder::decode_team(const int64_t* slots, const int32_t* tokens, const int
     barrier();
   }
   keep(layout_.res_final, x, C, C);
-  keep(layout_.lnf, ln, C, C);
-  keep(layout_.lnf_rstd, rstd, 1, 1);
+  if (records) stream_fence();
   project(logits_.data() + begin * c.vocab_size, ln, packed_.lm_head, nullptr, nullptr);
 }
 

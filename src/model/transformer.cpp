@@ -17,7 +17,7 @@ void zero(std::vector<float>& v, int64_t n) {
 }  // namespace
 
 RecordLayout::RecordLayout(const ModelConfig& c) {
-  const int64_t C = c.hidden_size, F = c.intermediate_size, Q = c.q_dim(), K = c.kv_dim();
+  const int64_t C = c.hidden_size, Q = c.q_dim(), K = c.kv_dim();
   int64_t at = 0;
   const auto field = [&at](int64_t floats) {
     const int64_t offset = at;
@@ -25,22 +25,15 @@ RecordLayout::RecordLayout(const ModelConfig& c) {
     return offset;
   };
   layer.res = field(C);
-  layer.ln1 = field(C);
-  layer.ln1_rstd = field(1);
   layer.qkv = field(c.qkv_dim());
   layer.qk = field(c.qk_norm ? Q + K : 0);
   layer.qk_rstd = field(c.qk_norm ? c.num_heads + c.num_kv_heads : 0);
   layer.att_out = field(Q);
   layer.res_mid = field(C);
-  layer.ln2 = field(C);
-  layer.ln2_rstd = field(1);
-  layer.gu = field(2 * F);
-  layer.h = field(F);
+  layer.gu = field(2 * c.intermediate_size);
   layer_size = at;
   at = layer_size * c.num_layers;
   res_final = field(C);
-  lnf = field(C);
-  lnf_rstd = field(1);
   size = at;
 }
 
@@ -211,8 +204,6 @@ void TrainingGraph::for_each_field(Self& self, int64_t n, F&& f) {
     auto& A = self.layers_[l];
     const int64_t at = int64_t(l) * r.layer_size;
     f(at + r.layer.res, A.res.data() + n * C, C);
-    f(at + r.layer.ln1, A.ln1.data() + n * C, C);
-    f(at + r.layer.ln1_rstd, A.ln1_rstd.data() + n, 1);
     f(at + r.layer.qkv, A.qkv.data() + n * QKV, QKV);
     if (c.qk_norm) {
       f(at + r.layer.qk, A.qk.data() + n * (Q + K), Q + K);
@@ -221,14 +212,9 @@ void TrainingGraph::for_each_field(Self& self, int64_t n, F&& f) {
     }
     f(at + r.layer.att_out, A.att_out.data() + n * Q, Q);
     f(at + r.layer.res_mid, A.res_mid.data() + n * C, C);
-    f(at + r.layer.ln2, A.ln2.data() + n * C, C);
-    f(at + r.layer.ln2_rstd, A.ln2_rstd.data() + n, 1);
     f(at + r.layer.gu, A.gu.data() + n * F2, F2);
-    f(at + r.layer.h, A.h.data() + n * (F2 / 2), F2 / 2);
   }
   f(r.res_final, self.res_final_.data() + n * C, C);
-  f(r.lnf, self.lnf_.data() + n * C, C);
-  f(r.lnf_rstd, self.lnf_rstd_.data() + n, 1);
 }
 
 void TrainingGraph::record(int64_t n, float* out) const {
@@ -269,6 +255,21 @@ void TrainingGraph::forward_recorded(const Model& model, const float* const* rec
         std::fill(to, to + count, 0.0f);
     });
   }
+  // What follows from the records: the forward's own calls, the same bits.
+  const ModelConfig& c = config_;
+  const int64_t C = c.hidden_size;
+  const Weights& w = model.weights();
+  for (size_t l = 0; l < layers_.size(); ++l) {
+    LayerActs& A = layers_[l];
+    const LayerWeights& L = w.layers[l];
+    ops::rmsnorm_forward(A.ln1.data(), A.ln1_rstd.data(), A.res.data(), L.input_norm, N, C,
+                         c.rms_norm_eps, C, C);
+    ops::rmsnorm_forward(A.ln2.data(), A.ln2_rstd.data(), A.res_mid.data(), L.post_norm, N, C,
+                         c.rms_norm_eps, C, C);
+    ops::swiglu_forward(A.h.data(), A.gu.data(), N, c.intermediate_size);
+  }
+  ops::rmsnorm_forward(lnf_.data(), lnf_rstd_.data(), res_final_.data(), w.final_norm, N, C,
+                       c.rms_norm_eps, C, C);
   forward_head(targets, temperature);
 }
 

@@ -25,23 +25,24 @@ struct KeyRanges;
 enum class GraphUse { kTrain, kInference, kRecord };
 
 // One position's activations as the training graph keeps them for its
-// backward: a record, per layer then the final norm's, at these offsets (in
-// floats). The decoder writes records while it generates; a training graph
-// takes a batch's activations from them instead of computing its forward
-// (forward_recorded) — the decoder computes the training forward's bits, so
-// the backward is the same. Fields a config does not have (q/k norms) are
-// empty.
+// backward — those that take a matrix product or attention to compute; the
+// norms and SwiGLU that follow from them are recomputed — per layer then
+// the final residual, at these offsets (in floats). The decoder writes such
+// records while it generates; a training graph takes a batch's activations
+// from them instead of computing its forward (forward_recorded): the decoder
+// computes the training forward's bits, so the backward is the same. Fields a
+// config does not have (q/k norms) are empty.
 struct RecordLayout {
   explicit RecordLayout(const ModelConfig& c);
   struct Layer {
     // qkv: q and k rotated (without q/k norms) or as projected (with them,
     // rotated in qk), then v.
-    int64_t res, ln1, ln1_rstd, qkv, qk, qk_rstd, att_out, res_mid, ln2, ln2_rstd, gu, h;
+    int64_t res, qkv, qk, qk_rstd, att_out, res_mid, gu;
   };
-  Layer layer;                       // offsets within a layer's part
-  int64_t layer_size = 0;            // floats a layer
-  int64_t res_final, lnf, lnf_rstd;  // offsets from the record's start
-  int64_t size = 0;                  // floats a record
+  Layer layer;             // offsets within a layer's part
+  int64_t layer_size = 0;  // floats a layer
+  int64_t res_final = 0;   // offset from the record's start
+  int64_t size = 0;        // floats a record
 };
 
 // How documents share the rows of a batch (packing). doc_starts (B,T):
@@ -92,11 +93,12 @@ class TrainingGraph {
   const float* entropy() const { return entropy_.data(); }    // (B,T)
   const float* logits() const { return logits_.data(); }      // (B,T,V)
 
-  // forward() without the trunk's computation: position n's activations are
+  // forward() without the trunk's products: position n's activations are
   // copied from records[n] (RecordLayout; null for padding, whose
-  // activations are zero and must have zero loss weight), and only the head
-  // is computed. Given the records of the same tokens under the same weights,
-  // the log-probs, the entropy and the backward are forward()'s bit for bit.
+  // activations are zero and must have zero loss weight), the norms and
+  // SwiGLU recomputed from them, and the head computed. Given the records of
+  // the same tokens under the same weights, the log-probs, the entropy and
+  // the backward are forward()'s bit for bit.
   void forward_recorded(const Model& model, const float* const* records, const int32_t* ids,
                         const int32_t* targets, int64_t B, int64_t T, float temperature = 1.0f,
                         const Packing& packing = {});
