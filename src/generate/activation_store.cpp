@@ -38,8 +38,4 @@ int64_t ActivationStore::allocate(int64_t n) {
   return first;
 }
 
-int64_t ActivationStore::bytes() const {
-  return int64_t(chunks_.size()) * chunk_records_ * record_size_ * int64_t(sizeof(float));
-}
-
 }  // namespace r1

@@ -29,9 +29,6 @@ class ActivationStore {
   }
   // Forgets every record, keeping the memory.
   void clear() { next_ = 0; }
-  int64_t record_size() const { return record_size_; }
-  // Bytes allocated so far (held until the store is destroyed).
-  int64_t bytes() const;
 
  private:
   int64_t record_size_, chunk_records_, budget_chunks_;

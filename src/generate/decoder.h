@@ -42,7 +42,6 @@ class Decoder {
   void refresh_weights() { packed_.pack(model_); }
 
   const Model& model() const { return model_; }
-  bool records() const { return record_; }
   int64_t slots() const { return slots_; }
   int64_t max_seq() const { return max_seq_; }
 
