@@ -38,6 +38,13 @@ SampledToken Sampler::sample(const float* logits, const SamplingParams& params, 
     return probs_[size_t(a)] > probs_[size_t(b)] ||
            (probs_[size_t(a)] == probs_[size_t(b)] && a < b);
   };
+  // The i-th candidate's probability, each computed once.
+  int64_t computed = 0;
+  const auto weight = [&](int64_t i) {
+    for (; computed <= i; ++computed)
+      weights_[size_t(computed)] = std::exp(double(probs_[size_t(order_[size_t(computed)])]));
+    return weights_[size_t(i)];
+  };
   const bool restrict = (params.top_k > 0 && params.top_k < V) || params.top_p < 1.0f;
   if (restrict) {
     if (params.top_k > 0 && params.top_k < V) keep = params.top_k;
@@ -46,7 +53,7 @@ SampledToken Sampler::sample(const float* logits, const SamplingParams& params, 
       double mass = 0;
       int64_t i = 0;
       while (i < keep) {
-        mass += std::exp(double(probs_[size_t(order_[size_t(i)])]));
+        mass += weight(i);
         ++i;
         if (mass >= params.top_p) break;
       }
@@ -54,12 +61,12 @@ SampledToken Sampler::sample(const float* logits, const SamplingParams& params, 
     }
   }
   double total = 0;
-  for (int64_t i = 0; i < keep; ++i) total += std::exp(double(probs_[size_t(order_[size_t(i)])]));
+  for (int64_t i = 0; i < keep; ++i) total += weight(i);
   const double target = double(u) * total;
   double acc = 0;
   int32_t chosen = order_[size_t(keep - 1)];
   for (int64_t i = 0; i < keep; ++i) {
-    acc += std::exp(double(probs_[size_t(order_[size_t(i)])]));
+    acc += weight(i);
     if (target < acc) {
       chosen = order_[size_t(i)];
       break;

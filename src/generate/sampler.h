@@ -25,7 +25,8 @@ struct SampledToken {
 
 class Sampler {
  public:
-  explicit Sampler(int64_t vocab_size) : probs_(size_t(vocab_size)), order_(size_t(vocab_size)) {}
+  explicit Sampler(int64_t vocab_size)
+      : probs_(size_t(vocab_size)), order_(size_t(vocab_size)), weights_(size_t(vocab_size)) {}
 
   // Draws from `logits` (V) with one uniform number u ∈ [0, 1).
   SampledToken sample(const float* logits, const SamplingParams& params, float u);
@@ -38,6 +39,7 @@ class Sampler {
   void log_softmax(const float* logits, float inv_temperature);
   std::vector<float> probs_;
   std::vector<int32_t> order_;
+  std::vector<double> weights_;  // exp of the i-th candidate's log-prob, once computed
 };
 
 }  // namespace r1
