@@ -13,7 +13,7 @@
 //             8·159), then one clipped AdamW update. As in the trainer, the
 //             forward is the one generation computed (its activations
 //             recorded while sampling, as rollout_activations_mb does):
-//             only the head is computed again.
+//             only the norms, SwiGLU and the head are computed again.
 // beside PyTorch doing the same step (tools/bench_grpo_torch.py) in the same
 // run, as per-phase and overall ratios. The host's speed drifts over minutes,
 // so r1 and PyTorch are timed in rounds, back to back in each (PyTorch's

@@ -14,11 +14,10 @@ namespace r1 {
 
 class ActivationStore {
  public:
-  // Records of `record_size` floats; at most `budget_bytes` of them; runs of
-  // up to `max_run` consecutive records (a prompt's positions).
-  ActivationStore(int64_t record_size, int64_t max_run, int64_t budget_bytes);
+  // Records of `record_size` floats, at most `budget_bytes` of them.
+  ActivationStore(int64_t record_size, int64_t budget_bytes);
 
-  // Room for n consecutive records: the first one's index, or −1 when they
+  // n records with consecutive indices: the first one's, or −1 when they
   // would pass the budget (the caller then goes without).
   int64_t allocate(int64_t n);
   float* at(int64_t index) {
@@ -31,7 +30,7 @@ class ActivationStore {
   void clear() { next_ = 0; }
 
  private:
-  int64_t record_size_, chunk_records_, budget_chunks_;
+  int64_t record_size_, chunk_records_, budget_records_;
   int64_t next_ = 0;  // the next free index
   std::vector<std::unique_ptr<float[]>> chunks_;
 };

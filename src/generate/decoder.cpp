@@ -42,14 +42,12 @@ void stream_fence() {
 
 }  // namespace
 
-Decoder::Decoder(const Model& model, int64_t slots, int64_t max_seq, bool record)
+Decoder::Decoder(const Model& model, int64_t slots, int64_t max_seq)
     : model_(model),
       slots_(slots),
       max_seq_(max_seq),
-      record_(record),
       layout_(model.config()),
-      prefill_graph_(model.config(), 1, max_seq,
-                     record ? GraphUse::kRecord : GraphUse::kInference) {
+      prefill_graph_(model.config(), 1, max_seq, GraphUse::kInference) {
   const ModelConfig& c = model.config();
   R1_CHECK(slots > 0, "the decoder needs at least one slot");
   R1_CHECK(c.num_labels == 0, "cannot generate with a sequence classifier (num_labels = {})",
@@ -100,21 +98,29 @@ const float* Decoder::prefill(int64_t slot, const int32_t* prompt, int64_t n,
                               float* const* records) {
   R1_CHECK(n >= 1 && n <= max_seq_, "prompt of {} tokens does not fit the context of {}", n,
            max_seq_);
-  R1_CHECK(!records || record_, "prefill with records on a decoder built without recording");
   prefix_[size_t(slot)] = Prefix{};
-  prefill_graph_.forward_hidden(model_, prompt, 1, n, nullptr, &packed_);
+  TrainingGraph* graph = &prefill_graph_;
+  if (records) {
+    if (!record_graph_ || record_graph_->max_seq() < n)
+      record_graph_ = std::make_unique<TrainingGraph>(
+          model_.config(), 1,
+          std::min(max_seq_, std::max(n, record_graph_ ? 2 * record_graph_->max_seq() : n)),
+          GraphUse::kRecord);
+    graph = record_graph_.get();
+  }
+  graph->forward_hidden(model_, prompt, 1, n, nullptr, &packed_);
   const ModelConfig& c = model_.config();
   const int64_t K = c.kv_dim();
   for (int64_t l = 0; l < c.num_layers; ++l) {
-    prefill_graph_.copy_kv(l, 0, 0, n, prefill_k_.data(), v_at(l, slot, 0));
+    graph->copy_kv(l, 0, 0, n, prefill_k_.data(), v_at(l, slot, 0));
     for (int64_t t = 0; t < n; ++t) store_k(l, slot, t, prefill_k_.data() + t * K);
   }
   if (records)
     for (int64_t t = 0; t < n; ++t)
-      if (records[t]) prefill_graph_.record(t, records[t]);
+      if (records[t]) graph->record(t, records[t]);
   // Only the last position's logits: the packed product gives a row the same
   // bits alone as among all of the prompt's.
-  ops::matmul_forward(prefill_logits_.data(), prefill_graph_.hidden() + (n - 1) * c.hidden_size,
+  ops::matmul_forward(prefill_logits_.data(), graph->hidden() + (n - 1) * c.hidden_size,
                       packed_.lm_head, nullptr, 1);
   return prefill_logits_.data();
 }
@@ -137,7 +143,6 @@ void Decoder::share_prompt(int64_t from, int64_t to, int64_t n) {
 const float* Decoder::decode(const int64_t* slots, const int32_t* tokens, const int32_t* positions,
                              int64_t n, float* const* records) {
   R1_CHECK(n >= 1 && n <= slots_, "decode of {} rows with {} slots", n, slots_);
-  R1_CHECK(!records || record_, "decode with records on a decoder built without recording");
   for (int64_t i = 0; i < n; ++i)
     R1_CHECK(positions[i] >= 0 && positions[i] < max_seq_,
              "position {} is outside the context of {}", positions[i], max_seq_);

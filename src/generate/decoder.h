@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "model/model.h"
@@ -15,14 +16,13 @@ namespace r1 {
 
 class Decoder {
  public:
-  // `record`: prefill() and decode() may write each position's activations
-  // as the training graph keeps them (RecordLayout), for training to reuse.
-  Decoder(const Model& model, int64_t slots, int64_t max_seq, bool record = false);
+  Decoder(const Model& model, int64_t slots, int64_t max_seq);
 
   // Runs the prompt through the model and stores its keys and values in
   // `slot` (positions 0..n-1). Returns the logits of the last position (V).
-  // `records` (a decoder built to record): n destinations, position t's
-  // activations are written to records[t] unless it is null.
+  // `records`: n destinations; position t's activations as the training
+  // graph keeps them (a RecordLayout record) are written to records[t]
+  // unless it is null, for training to reuse.
   const float* prefill(int64_t slot, const int32_t* prompt, int64_t n,
                        float* const* records = nullptr);
   // Gives slot `to` the n prompt positions of slot `from` (which prefilled
@@ -62,10 +62,12 @@ class Decoder {
 
   const Model& model_;
   int64_t slots_, max_seq_;
-  bool record_;
   RecordLayout layout_;
   PackedWeights packed_;
   TrainingGraph prefill_graph_;
+  // Prefills that record: every layer's activations kept, for the longest
+  // such prompt so far.
+  std::unique_ptr<TrainingGraph> record_graph_;
   std::vector<float> k_cache_, v_cache_;
   std::vector<float> rope_cos_, rope_sin_;
   // Decode activations for up to `slots` rows.

@@ -25,12 +25,11 @@ int64_t context_needed(const std::vector<GenerationRequest>& requests) {
 
 Generator::Generator(const Model& model, GeneratorOptions options)
     : options_(options),
-      decoder_(model, std::max<int64_t>(1, options.batch_size), context_of(model, options),
-               options.record_budget_bytes > 0),
+      decoder_(model, std::max<int64_t>(1, options.batch_size), context_of(model, options)),
       sampler_(model.config().vocab_size) {
   if (options.record_budget_bytes > 0)
     store_ = std::make_unique<ActivationStore>(RecordLayout(model.config()).size,
-                                               decoder_.max_seq(), options.record_budget_bytes);
+                                               options.record_budget_bytes);
 }
 
 std::vector<GenerationResult> Generator::generate(

@@ -33,7 +33,7 @@ struct GenerationRequest {
   std::function<bool(const std::vector<int32_t>&)> stop_when;
   int top_logprobs = 0;  // also report the n most likely alternatives
   // Keep every position's activations in the generator's ActivationStore
-  // (a generator built with record_activations), for training to reuse.
+  // (a generator with a record budget), for training to reuse.
   bool record = false;
 };
 

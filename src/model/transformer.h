@@ -25,9 +25,9 @@ struct KeyRanges;
 enum class GraphUse { kTrain, kInference, kRecord };
 
 // One position's activations as the training graph keeps them for its
-// backward — those that take a matrix product or attention to compute; the
-// norms and SwiGLU that follow from them are recomputed — per layer then
-// the final residual, at these offsets (in floats). The decoder writes such
+// backward — all but the layers' RMSNorms and SwiGLU (and the final norm),
+// which follow from the rest in elementwise passes and are recomputed — per
+// layer then the final residual, at these offsets (in floats). The decoder writes such
 // records while it generates; a training graph takes a batch's activations
 // from them instead of computing its forward (forward_recorded): the decoder
 // computes the training forward's bits, so the backward is the same. Fields a

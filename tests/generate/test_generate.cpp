@@ -166,6 +166,22 @@ TEST(Generate, RecordingChangesNothingAndStopsAtItsBudget) {
   EXPECT_THROW(without.generate(reqs), Error);
 }
 
+// Records live in 64 MiB chunks; a run of consecutive indices may continue in
+// the next chunk, the budget counts records, and clear() starts over.
+TEST(ActivationStore, RunsCrossChunksWithinTheBudget) {
+  const int64_t record = int64_t(1) << 16;  // floats: 256 KiB, 256 records a chunk
+  ActivationStore store(record, 300 * record * int64_t(sizeof(float)));
+  const int64_t a = store.allocate(200), b = store.allocate(90);
+  EXPECT_EQ(a, 0);
+  EXPECT_EQ(b, 200);
+  EXPECT_EQ(store.allocate(11), -1) << "301 records pass the budget of 300";
+  EXPECT_EQ(store.allocate(10), 290);
+  for (int64_t i = 0; i < 300; ++i) store.at(i)[record - 1] = float(i);
+  for (int64_t i = 0; i < 300; ++i) ASSERT_EQ(store.at(i)[record - 1], float(i)) << i;
+  store.clear();
+  EXPECT_EQ(store.allocate(1), 0);
+}
+
 // RL keeps one generator and trains the model between calls: each call
 // samples from the weights as they are then, not from those the generator
 // was built with (or a previous call saw).
