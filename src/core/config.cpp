@@ -63,7 +63,10 @@ nlohmann::json yaml_to_json(const std::string& yaml, const std::string& source) 
 
 Config::Config(std::vector<ConfigKey> keys) : keys_(std::move(keys)) {
   values_ = nlohmann::json::object();
-  for (const ConfigKey& k : keys_) values_[k.name] = k.default_value;
+  for (const ConfigKey& k : keys_) {
+    check_range(k, k.default_value, "default");
+    values_[k.name] = k.default_value;
+  }
 }
 
 const ConfigKey* Config::find(const std::string& key) const {
@@ -86,7 +89,25 @@ void Config::set_value(const std::string& key, const nlohmann::json& value,
   const bool same = d.is_null() || value.is_null() || d.type() == value.type() || number_ok;
   R1_CHECK(same, "{}: key '{}' expects a {} like {} (got {})", source, key, d.type_name(), d.dump(),
            value.dump());
+  check_range(*k, value, source);
   values_[key] = value;
+}
+
+void Config::check_range(const ConfigKey& k, const nlohmann::json& value,
+                         const std::string& source) {
+  if (!value.is_number()) return;
+  const Range& r = k.range;
+  const double v = value.get<double>();
+  const bool low = r.min_open ? !(v > r.min) : !(v >= r.min);
+  if (!low && v <= r.max) return;
+  std::string expected;
+  if (r.max == HUGE_VAL)
+    expected = fmt::format("{} {}", r.min_open ? ">" : ">=", r.min);
+  else if (r.min == -HUGE_VAL)
+    expected = fmt::format("<= {}", r.max);
+  else
+    expected = fmt::format("in {}{}, {}]", r.min_open ? "(" : "[", r.min, r.max);
+  fail("{}: key '{}' must be {} (got {})", source, k.name, expected, value.dump());
 }
 
 void Config::load_yaml_string(const std::string& yaml, const std::string& source) {

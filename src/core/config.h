@@ -5,15 +5,33 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+
+#include <cmath>
 #include <string>
 #include <vector>
 
 namespace r1 {
 
+// The numbers a key accepts: [min, max], without min itself when min_open.
+struct Range {
+  double min = -HUGE_VAL, max = HUGE_VAL;
+  bool min_open = false;
+};
+constexpr Range at_least(double min) {
+  return {min, HUGE_VAL, false};
+}
+constexpr Range above(double min) {
+  return {min, HUGE_VAL, true};
+}
+constexpr Range between(double min, double max) {
+  return {min, max, false};
+}
+
 struct ConfigKey {
   std::string name;
   nlohmann::json default_value;
   std::string help;
+  Range range{};  // checked for numbers
 };
 
 class Config {
@@ -43,6 +61,8 @@ class Config {
 
  private:
   [[noreturn]] void throw_type_error(const std::string& key) const;
+  static void check_range(const ConfigKey& k, const nlohmann::json& value,
+                          const std::string& source);
   const ConfigKey* find(const std::string& key) const;
   std::vector<ConfigKey> keys_;
   nlohmann::json values_;

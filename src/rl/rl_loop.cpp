@@ -41,9 +41,6 @@ class RlRun {
         trainer_(policy, {0.9, 0.99, 1e-8, cfg.get<double>("weight_decay")},
                  cfg.get<double>("max_grad_norm"), micro_, max_prompt_ + max_completion_),
         engine_(cfg, policy, tok) {
-    R1_CHECK(G_ >= 1 && B_ >= 1 && micro_ >= 1,
-             "num_generations, prompts_per_step and micro_batch_size must be positive");
-    R1_CHECK(temperature_ > 0, "temperature must be positive for RL rollouts");
     R1_CHECK(max_prompt_ + max_completion_ + 1 <= policy.config().max_position_embeddings,
              "max_prompt_length + max_completion_length ({}) exceeds the model's context ({})",
              max_prompt_ + max_completion_, policy.config().max_position_embeddings);

@@ -53,4 +53,34 @@ TEST(Config, UnknownKeysAndWrongTypesAreErrors) {
   expect_error([&] { c.load_yaml_string("- 1\n- 2\n", "list.yaml"); }, "mapping");
 }
 
+// Numbers outside a key's declared range are errors naming the source, the
+// key and the range; the bounds themselves are accepted, an open one is not.
+TEST(Config, NumbersOutsideTheirRangeAreErrors) {
+  Config c({{"num_iterations", 1, "passes", at_least(1)},
+            {"top_p", 1.0, "nucleus", Range{0, 1, true}},
+            {"epsilon", 0.2, "clip", between(0, 1)},
+            {"temperature", 1.0, "sampling temperature", above(0)},
+            {"seed", 1, "seed"}});
+  expect_error([&] { c.load_yaml_string("num_iterations: 0\n", "r.yaml"); },
+               "r.yaml: key 'num_iterations' must be >= 1 (got 0)");
+  expect_error([&] { c.set("top_p=0"); }, "--set top_p: key 'top_p' must be in (0, 1] (got 0)");
+  expect_error([&] { c.set("top_p=1.01"); }, "must be in (0, 1]");
+  expect_error([&] { c.set("epsilon=-0.1"); }, "key 'epsilon' must be in [0, 1] (got -0.1)");
+  expect_error([&] { c.set("temperature=0"); }, "key 'temperature' must be > 0 (got 0)");
+  c.set("num_iterations=1");
+  c.set("top_p=1");
+  c.set("epsilon=0");
+  c.set("epsilon=1");
+  c.set("temperature=1e-3");
+  c.set("seed=-5");  // no range declared
+  EXPECT_EQ(c.get<int>("num_iterations"), 1);
+  EXPECT_DOUBLE_EQ(c.get<double>("epsilon"), 1.0);
+  EXPECT_EQ(c.get<int>("seed"), -5);
+  // A rejected value leaves the previous one.
+  expect_error([&] { c.set("epsilon=2"); }, "epsilon");
+  EXPECT_DOUBLE_EQ(c.get<double>("epsilon"), 1.0);
+  // A schema whose default is outside its own range is a programming error.
+  expect_error([] { Config({{"k", 0, "k", at_least(1)}}); }, "default: key 'k' must be >= 1");
+}
+
 }  // namespace r1
