@@ -37,6 +37,8 @@ class RlRun {
         max_prompt_(cfg.get<int64_t>("max_prompt_length")),
         max_completion_(cfg.get<int64_t>("max_completion_length")),
         micro_(cfg.get<int64_t>("micro_batch_size")),
+        recorded_((B_ * G_ + cfg.get<int64_t>("num_mini_batches") - 1) /
+                  cfg.get<int64_t>("num_mini_batches")),
         temperature_(cfg.get<float>("temperature")),
         trainer_(policy, {0.9, 0.99, 1e-8, cfg.get<double>("weight_decay")},
                  cfg.get<double>("max_grad_norm"), micro_, max_prompt_ + max_completion_),
@@ -63,6 +65,10 @@ class RlRun {
   const RlHooks& hooks_;
   uint64_t seed_;
   int64_t G_, B_, max_prompt_, max_completion_, micro_;
+  // Rollouts whose generation activations are kept: only the first mini-batch
+  // of the first pass (the weights that generated them) reads them, and it
+  // takes the first ⌊n / num_mini_batches⌋ of the step's n ≤ B·G rollouts.
+  int64_t recorded_;
   float temperature_;
   Trainer trainer_;
   RolloutEngine engine_;
@@ -166,9 +172,9 @@ RlResult RlRun::run(bool resume) {
       for (int64_t i = 0; i < want; ++i)
         problems.push_back(engine_.tasks().draw(
             seed_, uint64_t(step) * 1000003ULL + uint64_t(drawn++), Split::train));
-      auto batch =
-          engine_.rollout(problems, G_, (uint64_t(step) * 1000003ULL + uint64_t(drawn)) * 64,
-                          sampling, time_generate, time_reward, true);
+      auto batch = engine_.rollout(
+          problems, G_, (uint64_t(step) * 1000003ULL + uint64_t(drawn)) * 64, sampling,
+          time_generate, time_reward, recorded_ - int64_t(rollouts.size()));
       for (size_t g = 0; g < batch.size(); g += size_t(G_)) {
         bool varied = false;
         for (int64_t i = 1; i < G_; ++i)

@@ -125,7 +125,7 @@ RolloutEngine::RolloutEngine(const Config& cfg, Model& policy, const Tokenizer& 
 
 std::vector<Rollout> RolloutEngine::rollout(const std::vector<Problem>& problems, int64_t group,
                                             uint64_t id_base, SamplingParams sampling,
-                                            double& generate_s, double& reward_s, bool record) {
+                                            double& generate_s, double& reward_s, int64_t record) {
   const auto t0 = Clock::now();
   std::vector<GenerationRequest> requests;
   std::vector<Rollout> out;
@@ -142,7 +142,7 @@ std::vector<Rollout> RolloutEngine::rollout(const std::vector<Problem>& problems
       q.max_new_tokens = max_completion_;
       if (auto eos = tok_.eos_id()) q.stop_ids = {*eos};
       q.stop_when = stop_when_;
-      q.record = record && generator_.activations();
+      q.record = int64_t(requests.size()) < record && generator_.activations();
       requests.push_back(std::move(q));
       Rollout r;
       r.problem = problems[p];

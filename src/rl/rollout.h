@@ -85,11 +85,11 @@ class RolloutEngine {
   // `group` completions of each problem; request ids from id_base on (the
   // sampling streams are keyed by them). Adds the time spent generating and
   // scoring to the two counters.
-  // `record`: keep the activations of generation for training (in
-  // activations(), up to rollout_activations_mb; Rollout::records).
+  // The first `record` rollouts keep the activations of generation for
+  // training (in activations(), up to rollout_activations_mb; Rollout::records).
   std::vector<Rollout> rollout(const std::vector<Problem>& problems, int64_t group,
                                uint64_t id_base, SamplingParams sampling, double& generate_s,
-                               double& reward_s, bool record = false);
+                               double& reward_s, int64_t record = 0);
   const TaskMixture& tasks() const { return tasks_; }
   // The recorded activations (null when rollout_activations_mb is 0).
   ActivationStore* activations() { return generator_.activations(); }

@@ -4,7 +4,9 @@
 // and a non-finite gradient skips its update.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <filesystem>
+#include <memory>
 #include <sstream>
 
 #include <signal.h>
@@ -18,6 +20,7 @@
 #include "rl/grpo_trainer.h"
 #include "rl/ppo_trainer.h"
 #include "rl/rl_config.h"
+#include "rl/rollout.h"
 #include "tasks/corpus.h"
 #include "tokenizer/bpe_trainer.h"
 #include "tokenizer/tokenizer_io.h"
@@ -100,6 +103,44 @@ std::string weights_bytes(const Model& m) {
 }
 
 }  // namespace
+
+// Only the first `record` rollouts keep generation's activations (the loop
+// asks for the ones its first mini-batch can read); recording some or all
+// samples the same completions and keeps the same floats for those it does.
+TEST(RolloutEngine, RecordsOnlyTheFirstRollouts) {
+  const Config cfg = tiny_recipe(kGrpo, 1);
+  Model policy = tiny_model();
+  const std::vector<int64_t> asks = {5, 12};
+  std::vector<std::vector<Rollout>> out;
+  std::vector<std::unique_ptr<RolloutEngine>> engines;
+  for (const int64_t record : asks) {
+    engines.push_back(std::make_unique<RolloutEngine>(cfg, policy, corpus_tokenizer()));
+    std::vector<Problem> problems;
+    for (uint64_t i = 0; i < 3; ++i)
+      problems.push_back(engines.back()->tasks().draw(7, i, Split::train));
+    double generate_s = 0, reward_s = 0;
+    out.push_back(
+        engines.back()->rollout(problems, 4, 100, {1.0f, 0, 1.0f}, generate_s, reward_s, record));
+  }
+  const int64_t record_size = RecordLayout(policy.config()).size;
+  ASSERT_EQ(out[0].size(), 12u);
+  for (size_t i = 0; i < out[0].size(); ++i) {
+    const Rollout &some = out[0][i], &all = out[1][i];
+    EXPECT_EQ(some.completion, all.completion) << i;
+    const size_t length = all.prompt.size() + all.completion.size() - 1;
+    ASSERT_EQ(all.records.size(), length) << i;
+    if (int64_t(i) >= asks[0]) {
+      EXPECT_TRUE(some.records.empty()) << i;
+      continue;
+    }
+    ASSERT_EQ(some.records.size(), length) << i;
+    for (size_t t = 0; t < length; ++t)
+      ASSERT_EQ(0, std::memcmp(engines[0]->activations()->at(some.records[t]),
+                               engines[1]->activations()->at(all.records[t]),
+                               size_t(record_size) * sizeof(float)))
+          << i << " " << t;
+  }
+}
 
 class RlRun : public ::testing::TestWithParam<Algorithm> {
  protected:
