@@ -98,14 +98,19 @@ class HostileCode : public ::testing::Test {
 };
 
 TEST_F(HostileCode, EveryHostileProgramGetsZeroAndLeavesNothingBehind) {
+  // Long enough that an honest program, the memory hog and the deep recursion
+  // finish well inside it when the machine is loaded (ctest -j2 beside a
+  // sanitizer build); the hostile programs that run forever take it each.
+  const int timeout = 5;
+  const std::string timed_out = "timeout after " + std::to_string(timeout) + " s";
   const std::string escape_tmp = "/tmp/r1_escape_" + tag_;
   const std::string escape_repo = std::string(R1_SOURCE_DIR) + "/r1_escape_" + tag_;
   const std::string wrong_add = "def add(a, b):\n    return 0\n";
   const std::vector<Hostile> hostile = {
-      {"infinite loop", "while True:\n    pass\n", kAddProblem, "timeout after 2 s"},
+      {"infinite loop", "while True:\n    pass\n", kAddProblem, timed_out},
       {"fork bomb",
        "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n",
-       kAddProblem, "timeout after 2 s"},
+       kAddProblem, timed_out},
       {"memory hog", "blocks = []\nwhile True:\n    blocks.append(bytearray(1 << 24))\n",
        kAddProblem, "killed: memory limit 256 MiB (MemoryError)"},
       {"huge output", "while True:\n    print('x' * 10000)\n", kAddProblem,
@@ -135,8 +140,7 @@ TEST_F(HostileCode, EveryHostileProgramGetsZeroAndLeavesNothingBehind) {
            "pass\n" +
            wrong_add,
        kAddProblem, "AssertionError"},
-      {"sleeping past the limit", "import time\ntime.sleep(60)\n", kAddProblem,
-       "timeout after 2 s"},
+      {"sleeping past the limit", "import time\ntime.sleep(60)\n", kAddProblem, timed_out},
       {"deep recursion", "def down(n):\n    return down(n + 1) + 1\ndown(0)\n", kAddProblem,
        "RecursionError"},
       {"background process outliving the test",
@@ -145,7 +149,7 @@ TEST_F(HostileCode, EveryHostileProgramGetsZeroAndLeavesNothingBehind) {
            wrong_add,
        kAddProblem, "AssertionError"},
       {"closing stdout", "import os, time\nos.close(1)\nos.close(2)\ntime.sleep(60)\n", kAddProblem,
-       "timeout after 2 s"},
+       timed_out},
       {"exiting early with status 0", "import os\nos._exit(0)\n", kAddProblem,
        "exited before the tests finished"},
       {"sys.exit(0) before the tests", "import sys\nsys.exit(0)\n", kAddProblem,
@@ -170,7 +174,7 @@ TEST_F(HostileCode, EveryHostileProgramGetsZeroAndLeavesNothingBehind) {
   for (size_t i = 0; i < completions.size(); ++i)
     inputs.push_back({"", completions[i], *references[i]});
 
-  CodeReward reward(code_reward_config_from_json({{"timeout_seconds", 2},
+  CodeReward reward(code_reward_config_from_json({{"timeout_seconds", timeout},
                                                   {"cpu_seconds", 30},
                                                   {"memory_mb", 256},
                                                   {"max_processes", 16},
