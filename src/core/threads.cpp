@@ -49,10 +49,10 @@ int fallbacks = 0;
 // then they mostly sleep at barriers, each waiting for another that is not
 // running, which is how fine-grained fork-join work (small models, one
 // sequence) fails on a busy machine. Coarse work (training GEMMs, a decode step
-// of 64 rows) keeps its threads runnable and still gains from them. Waking a
-// sleeping thread alone costs waiting too: on an otherwise idle 2-core VM,
-// decoding's workers waited 10–36% of a window between regions, while a busy
-// process beside them made it 45–90% (one) or over 90% (three).
+// of 64 rows) keeps its threads runnable and still gains from them. Our
+// threads wait with nothing else running too (most likely for a sleeping
+// one's wake-up): decoding's waited 10–36% of a window on an idle 2-core VM,
+// while a busy process beside them made it 45–90% (one) or over 90% (three).
 constexpr auto kWindow = std::chrono::milliseconds(50);
 constexpr double kMaxDelayShare = 0.5;
 constexpr double kMinRunnableShare = 0.75;
