@@ -51,6 +51,23 @@ nlohmann::json node_to_json(const YAML::Node& node) {
   }
 }
 
+// Fails unless a number `value` of key k lies in k.range.
+void check_range(const ConfigKey& k, const nlohmann::json& value, const std::string& source) {
+  if (!value.is_number()) return;
+  const Range& r = k.range;
+  const double v = value.get<double>();
+  const bool low = r.min_open ? !(v > r.min) : !(v >= r.min);
+  if (!low && v <= r.max) return;
+  std::string expected;
+  if (r.max == HUGE_VAL)
+    expected = fmt::format("{} {}", r.min_open ? ">" : ">=", r.min);
+  else if (r.min == -HUGE_VAL)
+    expected = fmt::format("<= {}", r.max);
+  else
+    expected = fmt::format("in {}{}, {}]", r.min_open ? "(" : "[", r.min, r.max);
+  fail("{}: key '{}' must be {} (got {})", source, k.name, expected, value.dump());
+}
+
 }  // namespace
 
 nlohmann::json yaml_to_json(const std::string& yaml, const std::string& source) {
@@ -91,23 +108,6 @@ void Config::set_value(const std::string& key, const nlohmann::json& value,
            value.dump());
   check_range(*k, value, source);
   values_[key] = value;
-}
-
-void Config::check_range(const ConfigKey& k, const nlohmann::json& value,
-                         const std::string& source) {
-  if (!value.is_number()) return;
-  const Range& r = k.range;
-  const double v = value.get<double>();
-  const bool low = r.min_open ? !(v > r.min) : !(v >= r.min);
-  if (!low && v <= r.max) return;
-  std::string expected;
-  if (r.max == HUGE_VAL)
-    expected = fmt::format("{} {}", r.min_open ? ">" : ">=", r.min);
-  else if (r.min == -HUGE_VAL)
-    expected = fmt::format("<= {}", r.max);
-  else
-    expected = fmt::format("in {}{}, {}]", r.min_open ? "(" : "[", r.min, r.max);
-  fail("{}: key '{}' must be {} (got {})", source, k.name, expected, value.dump());
 }
 
 void Config::load_yaml_string(const std::string& yaml, const std::string& source) {

@@ -61,8 +61,6 @@ class Config {
 
  private:
   [[noreturn]] void throw_type_error(const std::string& key) const;
-  static void check_range(const ConfigKey& k, const nlohmann::json& value,
-                          const std::string& source);
   const ConfigKey* find(const std::string& key) const;
   std::vector<ConfigKey> keys_;
   nlohmann::json values_;
