@@ -52,7 +52,8 @@ int fallbacks = 0;
 // of 64 rows) keeps its threads runnable and still gains from them. Our
 // threads wait with nothing else running too (most likely for a sleeping
 // one's wake-up): decoding's waited 10–36% of a window on an idle 2-core VM,
-// while a busy process beside them made it 45–90% (one) or over 90% (three).
+// while fine-grained regions (the unit test's) waited 45–88% beside one busy
+// process and over 90% beside three.
 constexpr auto kWindow = std::chrono::milliseconds(50);
 constexpr double kMaxDelayShare = 0.5;
 constexpr double kMinRunnableShare = 0.75;
