@@ -1,7 +1,7 @@
 // The panel products (core/packed_gemm.h) against OpenBLAS on the reference
 // model's projection shapes: the forward for a training batch of 4096 rows, a
-// decode step of 64 rows and a single row, and the backward's input gradient
-// for 4096 rows, at the requested thread count.
+// decode step of 64 rows and a single row, and the backward's input and
+// weight gradients for 4096 rows, at the requested thread count.
 // Packing is timed apart: training packs once per forward, decoding once per
 // generate call.
 //   bench_gemm [--threads N] [--runs N]
@@ -29,8 +29,8 @@ int main(int argc, char** argv) {
                           {"down", 1024, 384},
                           {"lm_head", 384, 512}};
   fmt::print("threads {}   GFLOP/s (packed / openblas)\n", args.threads);
-  fmt::print("{:>8} {:>22} {:>22} {:>22} {:>10} {:>22}\n", "shape", "4096 rows", "64 rows", "1 row",
-             "pack ms", "dinp 4096");
+  fmt::print("{:>8} {:>22} {:>22} {:>22} {:>10} {:>22} {:>22}\n", "shape", "4096 rows", "64 rows",
+             "1 row", "pack ms", "dinp 4096", "dW 4096");
   double flops_packed = 0, flops_blas = 0, time_packed = 0, time_blas = 0;
   for (const Shape& s : shapes) {
     std::vector<float> w(size_t(s.IC) * s.OC, 0.01f), in(size_t(4096) * s.IC, 0.5f),
@@ -56,8 +56,8 @@ int main(int argc, char** argv) {
       time_blas += tb;
     }
     cells += fmt::format(" {:>10.3f}", pack_s * 1e3);
-    // Backward input gradient: dinp (4096, IC) = dout · W, packing Wᵀ included
-    // (the weight gradient stays on OpenBLAS).
+    // Backward input gradient dinp (4096, IC) = dout · W, packing Wᵀ included,
+    // and weight gradient dW (OC, IC) += doutᵀ · in, packing in included.
     std::vector<float> dout(size_t(4096) * s.OC, 0.25f), dinp(in.size());
     r1::PackedMatrix w_t;
     const double flops = 2.0 * 4096 * s.IC * s.OC;
@@ -73,7 +73,18 @@ int main(int argc, char** argv) {
                    dinp.data(), s.IC);
         },
         args.count);
-    for (const auto& [tp, tb] : {std::pair{dinp_p, dinp_b}}) {
+    std::vector<float> dw(w.size());
+    r1::PackedMatrix panels;
+    const double dw_p = r1::bench::median_seconds(
+        [&] { r1::weight_gradient(dw.data(), dout.data(), in.data(), 4096, s.OC, s.IC, panels); },
+        args.count);
+    const double dw_b = r1::bench::median_seconds(
+        [&] {
+          r1::gemm(true, false, s.OC, s.IC, 4096, 1.0f, dout.data(), s.OC, in.data(), s.IC, 1.0f,
+                   dw.data(), s.IC);
+        },
+        args.count);
+    for (const auto& [tp, tb] : {std::pair{dinp_p, dinp_b}, std::pair{dw_p, dw_b}}) {
       cells += fmt::format(" {:>10.1f} / {:>9.1f}", flops / tp / 1e9, flops / tb / 1e9);
       flops_packed += flops;
       flops_blas += flops;
