@@ -29,6 +29,7 @@ void apply_set(Config& config, const std::string& assignment) {
   R1_CHECK(value.is_object(), "{}: '{}' is not a block of keys", source, block);
   value[key] = yaml_to_json(assignment.substr(eq + 1), source);
   config.set_value(block, value, source);
+  config.set_origin(block + "." + key, source);
 }
 
 }  // namespace

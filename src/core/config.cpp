@@ -104,17 +104,32 @@ void Config::set_value(const std::string& key, const nlohmann::json& value,
   const bool number_ok =
       d.is_number() && value.is_number() && !(d.is_number_integer() && value.is_number_float());
   const bool same = d.is_null() || value.is_null() || d.type() == value.type() || number_ok;
-  R1_CHECK(same, "{}: key '{}' expects a {} like {} (got {})", source, key, d.type_name(), d.dump(),
-           value.dump());
+  const std::string type = d.is_number_integer() ? "integer" : d.type_name();
+  R1_CHECK(same, "{}: key '{}' expects {} {} like {} (got {})", source, key,
+           type.find_first_of("aeiou") == 0 ? "an" : "a", type, d.dump(), value.dump());
   check_range(*k, value, source);
   values_[key] = value;
+  origins_[key] = source;
 }
 
 void Config::load_yaml_string(const std::string& yaml, const std::string& source) {
-  const nlohmann::json j = yaml_to_json(yaml, source);
-  if (j.is_null()) return;
-  R1_CHECK(j.is_object(), "{}: expected a mapping of keys to values at the top level", source);
-  for (auto& [key, value] : j.items()) set_value(key, value, source);
+  const auto at = [&source](const YAML::Node& node) {
+    return fmt::format("{}:{}", source, node.Mark().line + 1);
+  };
+  try {
+    const YAML::Node root = YAML::Load(yaml);
+    if (root.IsNull()) return;
+    R1_CHECK(root.IsMap(), "{}: expected a mapping of keys to values at the top level", source);
+    for (const auto& kv : root) {
+      const std::string key = kv.first.as<std::string>();
+      set_value(key, node_to_json(kv.second), at(kv.first));
+      if (kv.second.IsMap())
+        for (const auto& sub : kv.second)
+          origins_[key + "." + sub.first.as<std::string>()] = at(sub.first);
+    }
+  } catch (const YAML::Exception& e) {
+    fail("{}:{}: invalid YAML: {}", source, e.mark.line + 1, e.msg);
+  }
 }
 
 void Config::load_yaml_file(const std::string& path) {
@@ -127,6 +142,17 @@ void Config::set(const std::string& assignment) {
   const std::string key = assignment.substr(0, eq);
   const std::string source = "--set " + key;
   set_value(key, yaml_to_json(assignment.substr(eq + 1), source), source);
+}
+
+std::string Config::origin(const std::string& path) const {
+  if (const auto it = origins_.find(path); it != origins_.end()) return it->second;
+  if (const auto it = origins_.find(path.substr(0, path.find('.'))); it != origins_.end())
+    return it->second;
+  return "default";
+}
+
+void Config::set_origin(const std::string& path, const std::string& source) {
+  origins_[path] = source;
 }
 
 const nlohmann::json& Config::at(const std::string& key) const {

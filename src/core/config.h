@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -38,12 +39,20 @@ class Config {
  public:
   explicit Config(std::vector<ConfigKey> keys);
 
-  // Applies a YAML file's top-level mapping; `path` names it in errors.
+  // Applies a YAML file's top-level mapping; errors name `path` and the line
+  // of the key.
   void load_yaml_file(const std::string& path);
   void load_yaml_string(const std::string& yaml, const std::string& source);
   // Applies "key=value" (the value parsed as YAML: numbers, booleans, lists).
   void set(const std::string& assignment);
   void set_value(const std::string& key, const nlohmann::json& value, const std::string& source);
+
+  // Where the value at `path` ("key", or "key.sub" inside a mapping value)
+  // came from, for errors found after loading: "file:line" for a key read
+  // from YAML, "--set key" for an override; for a path not set on its own,
+  // its key's origin; "default" for a key never set.
+  std::string origin(const std::string& path) const;
+  void set_origin(const std::string& path, const std::string& source);
 
   const nlohmann::json& at(const std::string& key) const;
   template <typename T>
@@ -64,7 +73,7 @@ class Config {
   const ConfigKey* find(const std::string& key) const;
   std::vector<ConfigKey> keys_;
   nlohmann::json values_;
-  std::vector<std::string> sources_;  // where each value came from (for errors)
+  std::map<std::string, std::string> origins_;  // see origin()
 };
 
 // Converts a YAML document to JSON (scalars typed as YAML 1.2 core schema).

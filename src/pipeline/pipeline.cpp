@@ -143,23 +143,32 @@ Config make_schema(bool quick) {
   return Config(std::move(keys));
 }
 
+// The numbers a non-GRPO block's key accepts: counts of problems, samples,
+// epochs and the like at least 1, of optional extras at least 0.
+Range data_key_range(const std::string& key) {
+  if (key == "temperature" || key == "mixing_temperature") return at_least(0);
+  if (key == "top_p") return Range{0, 1, true};
+  if (key == "learning_rate") return above(0);
+  if (key == "min_cot_words" || key == "builtin_examples" || key == "general") return at_least(0);
+  return at_least(1);
+}
+
+// Where a block's key was set, for errors: "FILE:LINE: block 'NAME'".
+std::string block_source(const Config& cfg, const std::string& block, const std::string& key) {
+  return fmt::format("{}: block '{}'", cfg.origin(block + "." + key), block);
+}
+
 // A non-GRPO block: the defaults with the recipe's values over them, key by
-// key; unknown keys and mistyped values are errors.
+// key; unknown keys, mistyped values (a fraction for a count) and numbers
+// outside a key's range are errors naming where the key was set.
 json data_block(const Config& cfg, const json& defaults, const std::string& name) {
-  json merged = defaults.at(name);
-  for (const auto& [key, value] : cfg.at(name).items()) {
-    R1_CHECK(merged.contains(key), "recipe: unknown key '{}.{}' (known: {})", name, key, [&] {
-      std::string known;
-      for (const auto& [k, v] : merged.items()) known += (known.empty() ? "" : ", ") + k;
-      return known;
-    }());
-    const json& d = merged.at(key);
-    R1_CHECK(d.type() == value.type() || (d.is_number() && value.is_number()),
-             "recipe: '{}.{}' expects a {} like {} (got {})", name, key, d.type_name(), d.dump(),
-             value.dump());
-    merged[key] = value;
-  }
-  return merged;
+  std::vector<ConfigKey> keys;
+  for (const auto& [key, value] : defaults.at(name).items())
+    keys.push_back({key, value, "", data_key_range(key)});
+  Config block(std::move(keys));
+  for (const auto& [key, value] : cfg.at(name).items())
+    block.set_value(key, value, block_source(cfg, name, key));
+  return block.resolved();
 }
 
 struct LoadedBase {
@@ -292,17 +301,16 @@ json Pipeline::evaluate_model(const std::string& model_path, const std::string& 
 
 Config Pipeline::grpo_config(const std::string& block, const json& extra) const {
   Config c = grpo_config_schema();
-  const std::string source = "pipeline recipe '" + block + "'";
-  c.set_value("tasks", cfg_.at("tasks"), source);
-  c.set_value("template", cfg_.at("template"), source);
-  c.set_value("seed", cfg_.at("seed"), source);
-  c.set_value("threads", cfg_.at("threads"), source);
+  for (const char* key : {"tasks", "template", "seed", "threads"})
+    c.set_value(key, cfg_.at(key), cfg_.origin(key));
   for (const std::string& b : {std::string("grpo"), block}) {
     json values = defaults_.at(b);
     values.update(cfg_.at(b));
-    for (const auto& [key, value] : values.items()) c.set_value(key, value, source);
+    for (const auto& [key, value] : values.items())
+      c.set_value(key, value, block_source(cfg_, b, key));
   }
-  for (const auto& [key, value] : extra.items()) c.set_value(key, value, source);
+  for (const auto& [key, value] : extra.items())
+    c.set_value(key, value, "pipeline recipe '" + block + "'");
   return c;
 }
 

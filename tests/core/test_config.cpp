@@ -46,8 +46,9 @@ TEST(Config, YamlThenOverrides) {
 TEST(Config, UnknownKeysAndWrongTypesAreErrors) {
   Config c = example();
   expect_error([&] { c.load_yaml_string("lerning_rate: 1\n", "r.yaml"); },
-               "r.yaml: unknown key 'lerning_rate'");
-  expect_error([&] { c.set("num_generations=2.5"); }, "expects a number");
+               "r.yaml:1: unknown key 'lerning_rate'");
+  expect_error([&] { c.set("num_generations=2.5"); }, "expects an integer like 16 (got 2.5)");
+  expect_error([&] { c.set("learning_rate=fast"); }, "expects a number like");
   expect_error([&] { c.set("loss_type"); }, "expected key=value");
   expect_error([&] { c.load_yaml_string("a: [1, 2\n", "bad.yaml"); }, "bad.yaml");
   expect_error([&] { c.load_yaml_string("- 1\n- 2\n", "list.yaml"); }, "mapping");
@@ -62,7 +63,7 @@ TEST(Config, NumbersOutsideTheirRangeAreErrors) {
             {"temperature", 1.0, "sampling temperature", above(0)},
             {"seed", 1, "seed"}});
   expect_error([&] { c.load_yaml_string("num_iterations: 0\n", "r.yaml"); },
-               "r.yaml: key 'num_iterations' must be >= 1 (got 0)");
+               "r.yaml:1: key 'num_iterations' must be >= 1 (got 0)");
   expect_error([&] { c.set("top_p=0"); }, "--set top_p: key 'top_p' must be in (0, 1] (got 0)");
   expect_error([&] { c.set("top_p=1.01"); }, "must be in (0, 1]");
   expect_error([&] { c.set("epsilon=-0.1"); }, "key 'epsilon' must be in [0, 1] (got -0.1)");
@@ -81,6 +82,38 @@ TEST(Config, NumbersOutsideTheirRangeAreErrors) {
   EXPECT_DOUBLE_EQ(c.get<double>("epsilon"), 1.0);
   // A schema whose default is outside its own range is a programming error.
   expect_error([] { Config({{"k", 0, "k", at_least(1)}}); }, "default: key 'k' must be >= 1");
+}
+
+// Errors in a YAML file name the line of the key (counted by hand below), and
+// origin() tells later checks where a key, or a key of a block, was set.
+TEST(Config, YamlErrorsNameTheLineAndOriginsAreKept) {
+  Config c({{"learning_rate", 1e-6, "lr", above(0)},
+            {"num_generations", 16, "G", at_least(1)},
+            {"eval", nlohmann::json{{"k", 8}, {"problems", 300}}, "evaluation block"}});
+  expect_error(
+      [&] { c.load_yaml_string("learning_rate: 1e-5\n\n# G\nnum_generations: 0\n", "r.yaml"); },
+      "r.yaml:4: key 'num_generations' must be >= 1 (got 0)");
+  expect_error([&] { c.load_yaml_string("learning_rate: 1e-5\nnum_generations: 2.5\n", "r.yaml"); },
+               "r.yaml:2: key 'num_generations' expects an integer");
+  expect_error([&] { c.load_yaml_string("learning_rate: 1e-5\nlerning_rate: 1\n", "r.yaml"); },
+               "r.yaml:2: unknown key 'lerning_rate'");
+  expect_error([&] { c.load_yaml_string("learning_rate: 1e-5\n  bad: [\n", "r.yaml"); },
+               "r.yaml:2: invalid YAML");
+
+  Config d({{"learning_rate", 1e-6, "lr", above(0)},
+            {"num_generations", 16, "G", at_least(1)},
+            {"eval", nlohmann::json{{"k", 8}, {"problems", 300}}, "evaluation block"}});
+  d.load_yaml_string("learning_rate: 1e-5\neval:\n  problems: 20\n\n  k: 4\n", "r.yaml");
+  EXPECT_EQ(d.origin("learning_rate"), "r.yaml:1");
+  EXPECT_EQ(d.origin("eval"), "r.yaml:2");
+  EXPECT_EQ(d.origin("eval.problems"), "r.yaml:3");
+  EXPECT_EQ(d.origin("eval.k"), "r.yaml:5");
+  EXPECT_EQ(d.origin("eval.other"), "r.yaml:2");  // not set on its own: its block's line
+  EXPECT_EQ(d.origin("num_generations"), "default");
+  d.set("num_generations=4");
+  EXPECT_EQ(d.origin("num_generations"), "--set num_generations");
+  d.set_origin("eval.k", "--set eval.k");
+  EXPECT_EQ(d.origin("eval.k"), "--set eval.k");
 }
 
 }  // namespace r1
