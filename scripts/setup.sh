@@ -1,21 +1,24 @@
 #!/usr/bin/env bash
 # Installs every Debian package r1.cpp needs, then configures and builds it.
-# Idempotent. Usage: scripts/setup.sh [--tools] [--build-dir DIR] [-- CMAKE_ARGS...]
+# Idempotent. Usage: scripts/setup.sh [--tools] [--build-dir DIR] [--target T]... [-- CMAKE_ARGS...]
 #   --tools   also install PyTorch (python3-torch), Chromium and CJK fonts, used
 #             only by the oracle/benchmark scripts in tools/ and the report's
 #             browser test (label "browser").
+#   --target  build only this target (repeatable; default: everything).
 #   CMAKE_ARGS  extra configure arguments (a later -D wins over the Release default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 tools=0
 build_dir=build
+targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --tools) tools=1 ;;
     --build-dir) build_dir="$2"; shift ;;
+    --target) targets+=("$2"); shift ;;
     --) shift; break ;;
-    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -49,4 +52,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "$@"
-cmake --build "$build_dir" -j2
+if [ ${#targets[@]} -gt 0 ]; then
+  cmake --build "$build_dir" -j2 --target "${targets[@]}"
+else
+  cmake --build "$build_dir" -j2
+fi

@@ -9,7 +9,7 @@
 #include <new>
 #include <utility>
 
-#if defined(__AVX512F__)
+#if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))
 #include <immintrin.h>
 #endif
 
@@ -90,6 +90,74 @@ void micro_kernel(const float* a, int64_t a_row, int64_t a_depth, const float* b
     }
     _mm512_mask_storeu_ps(c + r * ldc, lo, acc_lo[r]);
     _mm512_mask_storeu_ps(c + r * ldc + 16, hi, acc_hi[r]);
+  }
+}
+
+#elif defined(__AVX2__) && defined(__FMA__)
+
+// The same kernel 256 bits wide, for CPUs without AVX-512 (most laptops):
+// every element the same fused chain, so the same bits. Sixteen registers
+// hold 6 rows × 16 columns of accumulators, so a call runs the panel's two
+// halves of 16 columns in blocks of up to 6 rows.
+
+// The lanes of an 8-float vector below n.
+__m256i lane_mask(int64_t n) {
+  const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32(int(std::clamp<int64_t>(n, 0, 8))), lanes);
+}
+
+// Rows [0, kR) × columns [0, min(columns, 16)) of the micro-kernel below.
+template <int kR, bool kPanelB>
+void half_panel_block(const float* a, int64_t a_row, int64_t a_depth, const float* b, int64_t ldb,
+                      int64_t depth, float* c, int64_t ldc, int64_t columns, Chain chain,
+                      const float* next) {
+  const __m256i lo = lane_mask(columns), hi = lane_mask(columns - 8);
+  const bool load = chain == Chain::kContinue;
+  __m256 acc_lo[kR], acc_hi[kR];
+#pragma GCC unroll 8
+  for (int r = 0; r < kR; ++r) {
+    acc_lo[r] = load ? _mm256_maskload_ps(c + r * ldc, lo) : _mm256_setzero_ps();
+    acc_hi[r] = load ? _mm256_maskload_ps(c + r * ldc + 8, hi) : _mm256_setzero_ps();
+  }
+  for (int64_t k = 0; k < depth; ++k) {
+    const __m256 b_lo = kPanelB ? _mm256_load_ps(b + k * ldb) : _mm256_maskload_ps(b + k * ldb, lo);
+    const __m256 b_hi =
+        kPanelB ? _mm256_load_ps(b + k * ldb + 8) : _mm256_maskload_ps(b + k * ldb + 8, hi);
+    if (next) _mm_prefetch(reinterpret_cast<const char*>(next + k * ldb), _MM_HINT_T1);
+    const float* ak = a + k * a_depth;
+#pragma GCC unroll 8
+    for (int r = 0; r < kR; ++r) {
+      const __m256 x = _mm256_broadcast_ss(ak + r * a_row);
+      acc_lo[r] = _mm256_fmadd_ps(x, b_lo, acc_lo[r]);
+      acc_hi[r] = _mm256_fmadd_ps(x, b_hi, acc_hi[r]);
+    }
+  }
+#pragma GCC unroll 8
+  for (int r = 0; r < kR; ++r) {
+    if (chain == Chain::kAddTo) {
+      acc_lo[r] = _mm256_add_ps(acc_lo[r], _mm256_maskload_ps(c + r * ldc, lo));
+      acc_hi[r] = _mm256_add_ps(acc_hi[r], _mm256_maskload_ps(c + r * ldc + 8, hi));
+    }
+    _mm256_maskstore_ps(c + r * ldc, lo, acc_lo[r]);
+    _mm256_maskstore_ps(c + r * ldc + 8, hi, acc_hi[r]);
+  }
+}
+
+// The contract of the AVX-512 kernel above; `next`'s rows are fetched by the
+// first row block of each half.
+template <int kR, bool kPanelB>
+void micro_kernel(const float* a, int64_t a_row, int64_t a_depth, const float* b, int64_t ldb,
+                  int64_t depth, float* c, int64_t ldc, int64_t columns, Chain chain,
+                  const float* next) {
+  if constexpr (kPanelB) ldb = kPanel;
+  constexpr int kBlock = kR < 6 ? kR : 6;
+  for (int64_t h = 0; h < columns; h += 16) {
+    half_panel_block<kBlock, kPanelB>(a, a_row, a_depth, b + h, ldb, depth, c + h, ldc, columns - h,
+                                      chain, next ? next + h : nullptr);
+    if constexpr (kR > kBlock)
+      half_panel_block<kR - kBlock, kPanelB>(a + kBlock * a_row, a_row, a_depth, b + h, ldb, depth,
+                                             c + kBlock * ldc + h, ldc, columns - h, chain,
+                                             nullptr);
   }
 }
 
