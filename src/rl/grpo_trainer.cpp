@@ -72,9 +72,7 @@ void Grpo::update(const RlContext& ctx, std::vector<Rollout>& rollouts, double l
             const std::vector<float>& r = rollouts[size_t(b + s.rollout)].ref_logprobs;
             std::copy(r.begin(), r.end(), ref.begin() + s.row * rows_T + s.begin);
           }
-        // Before the step's first update, the forward is the generation's.
-        forward_rollouts(graph, ctx.policy, batch, ctx.temperature,
-                         it == 0 && mb == 0 ? ctx.activations : nullptr);
+        ctx.forward_policy(batch, it == 0 && mb == 0, log);
         std::fill(dlogp.begin(), dlogp.end(), 0.0f);
         std::fill(dent.begin(), dent.end(), 0.0f);
         const GrpoLossStats st =
@@ -100,6 +98,7 @@ void Grpo::update(const RlContext& ctx, std::vector<Rollout>& rollouts, double l
   metrics["kl"] = kl_sum / parts;
   metrics["clip_fraction"] = clip_sum / parts;
   metrics["entropy"] = entropy_sum / parts;
+  metrics["forward_from_generation"] = log.forward_from_generation();
   metrics["skipped_updates"] = log.skipped;
   if (log.skipped > 0) metrics["skip_reason"] = log.skip_reason;
 }

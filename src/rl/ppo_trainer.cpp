@@ -139,9 +139,7 @@ void Ppo::update(const RlContext& ctx, std::vector<Rollout>& rollouts, double lr
         const int64_t e = std::min(mb_end, b + micro);
         pack_rollouts(rollouts, b, e, ctx.mask_truncated, micro * T, batch, old.data());
         const int64_t rows_T = batch.T;
-        // Before the step's first update, the forward is the generation's.
-        forward_rollouts(graph, ctx.policy, batch, ctx.temperature,
-                         it == 0 && mb == 0 ? ctx.activations : nullptr);
+        ctx.forward_policy(batch, it == 0 && mb == 0, policy_log);
         std::fill(dlogp.begin(), dlogp.end(), 0.0f);
         std::fill(dent.begin(), dent.end(), 0.0f);
         const GrpoLossStats st =
@@ -199,6 +197,7 @@ void Ppo::update(const RlContext& ctx, std::vector<Rollout>& rollouts, double lr
   metrics["value_clip_fraction"] = vclip_sum / updates;
   metrics["value_mean"] = value_mean;
   metrics["explained_variance"] = explained_variance(flat_values, flat_returns);
+  metrics["forward_from_generation"] = policy_log.forward_from_generation();
   metrics["skipped_updates"] = policy_log.skipped + critic_log.skipped;
   const std::string reason =
       !policy_log.skip_reason.empty() ? policy_log.skip_reason : critic_log.skip_reason;

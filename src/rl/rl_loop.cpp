@@ -271,6 +271,12 @@ StepStats RlContext::apply(Trainer& t, const std::string& model, double loss, do
   return stats;
 }
 
+void RlContext::forward_policy(const PackedRollouts& batch, bool first, UpdateLog& log) const {
+  ++log.forwards;
+  if (forward_rollouts(trainer.graph(), policy, batch, temperature, first ? activations : nullptr))
+    ++log.forwards_recorded;
+}
+
 double peak_rss_mb() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);

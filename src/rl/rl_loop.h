@@ -42,6 +42,13 @@ struct UpdateLog {
   int64_t updates = 0, skipped = 0;
   double grad_norm_sum = 0;
   std::string skip_reason;  // the first one of the step
+  // The policy's forwards (micro-batches) and those taken from generation.
+  int64_t forwards = 0, forwards_recorded = 0;
+  // The metric forward_from_generation: the share of the update's policy
+  // forwards whose activations generation recorded (0 when none ran).
+  double forward_from_generation() const {
+    return forwards > 0 ? double(forwards_recorded) / double(forwards) : 0.0;
+  }
 };
 
 // What an algorithm sees of the loop.
@@ -62,6 +69,11 @@ struct RlContext {
   // guard, AdamW); a skipped update is logged on stderr and in `log`.
   StepStats apply(Trainer& t, const std::string& model, double loss, double lr,
                   UpdateLog& log) const;
+  // The policy's forward over `batch` in its trainer's graph: from the
+  // recorded activations in the step's first update (`first`: the first
+  // mini-batch of the first pass, under the weights that generated them)
+  // when the batch has them, else computed; counted in `log`.
+  void forward_policy(const PackedRollouts& batch, bool first, UpdateLog& log) const;
 };
 
 class RlAlgorithm {

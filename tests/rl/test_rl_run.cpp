@@ -91,7 +91,7 @@ std::string without_timing(const std::string& path) {
   while (std::getline(in, line)) {
     auto j = nlohmann::json::parse(line);
     for (const char* k : {"time_generate_s", "time_reward_s", "time_train_s", "time_step_s",
-                          "time_eval_s", "tokens_per_s", "peak_rss_mb"})
+                          "time_eval_s", "tokens_per_s", "peak_rss_mb", "forward_from_generation"})
       j.erase(k);
     out += j.dump() + "\n";
   }
@@ -171,6 +171,18 @@ TEST_P(RlRun, WritesItsFilesAndIsDeterministic) {
   run(computed, c, dir / "c", false);
   EXPECT_TRUE(weights_bytes(a) == weights_bytes(c));
   EXPECT_EQ(metrics, without_timing((dir / "c/metrics.jsonl").string()));
+  // Which forwards came from generation: 12 rollouts, mini-batches of 6 in
+  // micro-batches of 5 and 1, two passes: 8 forwards a step, the first
+  // mini-batch's 2 of the first pass from records (all 6 of its rollouts
+  // must have been recorded), none without the store.
+  for (const auto& [run_dir, share] : {std::pair{"a", 0.25}, std::pair{"c", 0.0}}) {
+    std::istringstream lines(read_file((dir / run_dir / "metrics.jsonl").string()));
+    int64_t steps = 0;
+    for (std::string line; std::getline(lines, line); ++steps)
+      EXPECT_DOUBLE_EQ(nlohmann::json::parse(line)["forward_from_generation"].get<double>(), share)
+          << run_dir << " step " << steps + 1;
+    EXPECT_EQ(steps, 4);
+  }
   const auto first = nlohmann::json::parse(metrics.substr(0, metrics.find('\n')));
   for (const char* k :
        {"step", "reward_mean", "reward_std", "accuracy", "format_rate", "response_length_mean",
