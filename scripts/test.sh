@@ -5,7 +5,9 @@
 #   --avx2      build for CPUs without AVX-512 (x86-64-v3: AVX2 + FMA, as most
 #               laptops; build-avx2/) and run the tests labeled "kernels" (the
 #               core, model and generation binaries): the 256-bit micro-kernel
-#               must give the same bits
+#               must give the same bits; then, when build/ has the native
+#               build, compare a short training run and generation byte for
+#               byte between the two
 #   --all       include the slow end-to-end tests (label "slow")
 # The report's browser test (label "browser") runs when /usr/bin/chromium exists
 # (scripts/setup.sh --tools installs it).
@@ -26,7 +28,7 @@ while [ $# -gt 0 ]; do
       setup_args=(--target test_core --target test_model --target test_generate)
       only=(-L kernels) ;;
     --all) excluded=() ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) break ;;
   esac
   shift
@@ -47,3 +49,21 @@ scripts/setup.sh --build-dir "$build_dir" "${setup_args[@]}" -- "${cmake_args[@]
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 ctest --test-dir "$build_dir" -j2 --output-on-failure "${ctest_args[@]}" "${only[@]}" "$@"
+
+# The AVX2 build must train and generate the same bytes as the native one:
+# CrossBuild.TrainingAndGenerationBytes writes them in each build directory.
+if [ "$build_dir" = build-avx2 ]; then
+  if [ -x build/tests/model/test_model ]; then
+    cmake --build build --target test_model
+    for dir in build build-avx2; do
+      OMP_WAIT_POLICY=PASSIVE "$dir/tests/model/test_model" --gtest_filter='CrossBuild.*' >/dev/null
+    done
+    if ! cmp build/cross_build_bytes.bin build-avx2/cross_build_bytes.bin; then
+      echo "test.sh: the AVX2 build trains and generates other bytes than the native build (build/)"
+      exit 1
+    fi
+    echo "test.sh: the AVX2 build trains and generates the same bytes as the native build"
+  else
+    echo "test.sh: no native build in build/ to compare the AVX2 build's bytes with (run scripts/test.sh first)"
+  fi
+fi
